@@ -1,0 +1,3 @@
+"""Authentication: password hashing, access and refresh tokens, login rate limiting."""
+
+from __future__ import annotations
