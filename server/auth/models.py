@@ -1,17 +1,11 @@
 from __future__ import annotations
 
-from enum import StrEnum
-
 from tortoise import fields
 
 from server.core.models import Record
+from server.core.roles import Role
 
-
-class Role(StrEnum):
-    TECHNICIAN = "technician"
-    DISPATCHER = "dispatcher"
-    SUPERVISOR = "supervisor"
-    ADMIN = "admin"
+__all__ = ["Device", "RefreshToken", "Role", "User"]
 
 
 class User(Record):

@@ -1,0 +1,51 @@
+"""The application factory: routes, middleware, GraphQL and start-up."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import Mount, Route, WebSocketRoute
+
+from server.auth.ratelimit import LoginRateLimiter
+from server.core import db
+from server.core.secrets import load_or_create_secrets
+from server.core.settings import Settings
+from server.core.web import PwaFiles, SecurityHeaders, healthz, readyz
+from server.graphql.view import GraphQLView
+
+log = logging.getLogger("doorstep")
+
+
+def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> Starlette:
+    """`manage_db=False` when the caller (a test, a worker) already initialised the ORM."""
+    settings = settings or Settings.from_env()
+    secrets = load_or_create_secrets(data_dir=settings.data_dir)
+    limiter = LoginRateLimiter()
+    graphql = GraphQLView(settings=settings, secrets=secrets, limiter=limiter)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if manage_db:
+            await db.init_db(settings)
+        log.info("doorstep ready on %s (%s)", settings.public_base_url, db.describe_url(settings))
+        try:
+            yield
+        finally:
+            if manage_db:
+                await db.close_db()
+
+    routes = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
+        Mount("/", app=PwaFiles(settings.pwa_dist), name="pwa"),
+    ]
+    app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)], lifespan=lifespan)
+    app.state.settings = settings
+    app.state.secrets = secrets
+    return app

@@ -1,0 +1,54 @@
+"""Assembles the GraphQL schema from the domain packages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import strawberry
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+
+from server.auth import graphql as auth_gql
+from server.core.settings import Settings
+from server.graphql.errors import ErrorCodes
+
+# Each domain contributes a Query and a Mutation type; order decides field order in the SDL.
+DOMAINS: list[Any] = [auth_gql]
+SDL_PATH = Path(__file__).resolve().parents[2] / "schema" / "schema.graphql"
+
+
+def _merged(attr: str, name: str) -> type:
+    return merge_types(name, tuple(getattr(d, attr) for d in DOMAINS if hasattr(d, attr)))
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    # Factories, so each request gets fresh extension state.
+    extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
+        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+        lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_query_aliases),
+        ErrorCodes,
+    ]
+    if not settings.dev:
+        extensions.append(DisableIntrospection)
+    subscription_types = tuple(d.Subscription for d in DOMAINS if hasattr(d, "Subscription"))
+    return strawberry.Schema(
+        query=_merged("Query", "Query"),
+        mutation=_merged("Mutation", "Mutation"),
+        subscription=merge_types("Subscription", subscription_types) if subscription_types else None,
+        extensions=extensions,
+        config=StrawberryConfig(disable_field_suggestions=True),
+    )
+
+
+def export_sdl() -> str:
+    return build_schema(Settings(dev=True)).as_str() + "\n"

@@ -1,0 +1,65 @@
+"""The `/graphql` endpoint: HTTP POST and graphql-transport-ws, with the caller resolved per request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+
+from server.auth import service as auth_service
+from server.auth.ratelimit import LoginRateLimiter
+from server.core.actor import Actor
+from server.core.errors import Unauthenticated
+from server.core.secrets import Secrets
+from server.core.settings import Settings
+from server.graphql.context import Context
+from server.graphql.schema import build_schema
+
+
+class GraphQLView(GraphQL[Context, None]):
+    def __init__(self, *, settings: Settings, secrets: Secrets, limiter: LoginRateLimiter) -> None:
+        super().__init__(
+            build_schema(settings),
+            graphql_ide="graphiql" if settings.dev else None,
+            allow_queries_via_get=False,
+            multipart_uploads_enabled=False,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            keep_alive=True,
+            keep_alive_interval=20,
+        )
+        self.settings = settings
+        self.secrets = secrets
+        self.limiter = limiter
+
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+        ctx = Context(request=request, settings=self.settings, secrets=self.secrets, limiter=self.limiter)
+        header = request.headers.get("authorization", "")
+        if header:
+            try:
+                ctx.actor = await self._actor_from(header)
+            except Unauthenticated as exc:
+                ctx.auth_error = exc
+        return ctx
+
+    async def on_ws_connect(self, context: Context) -> Any:
+        token = context.connection_params.get("authorization") or context.connection_params.get(
+            "Authorization"
+        )
+        if isinstance(token, str) and token:
+            try:
+                context.actor = await self._actor_from(token)
+            except Unauthenticated as exc:
+                return {"error": exc.code}
+        return None
+
+    async def _actor_from(self, header: str) -> Actor:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise Unauthenticated("Use an `Authorization: Bearer <token>` header.", code="TOKEN_INVALID")
+        return await auth_service.authenticate(
+            settings=self.settings, secrets=self.secrets, token=token.strip()
+        )
