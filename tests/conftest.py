@@ -122,10 +122,10 @@ def _real_clock() -> Iterator[None]:
 
 
 @pytest.fixture
-async def app(db: Settings) -> AsyncIterator[Any]:
+def app(db: Settings) -> Any:
     from server.app import create_app
 
-    yield create_app(db, manage_db=False)
+    return create_app(db, manage_db=False)
 
 
 @pytest.fixture
@@ -139,7 +139,7 @@ async def client(app: Any) -> AsyncIterator[Any]:
 
 
 @pytest.fixture
-def as_user(app: Any) -> Any:
+async def as_user(app: Any) -> AsyncIterator[Any]:
     """`await as_user(user)` gives a client signed in as `user` (closed after the test)."""
     from tests.client import GqlClient
 
@@ -150,4 +150,6 @@ def as_user(app: Any) -> Any:
         opened.append(c)
         return await c.login(user.username)
 
-    return sign_in
+    yield sign_in
+    for c in opened:
+        await c.aclose()
