@@ -20,7 +20,7 @@ async def test_me_needs_sign_in(db: Any, client: Any) -> None:
 async def test_wrong_password(db: Any, client: Any) -> None:
     user = await make_user()
     code = await client.error_code(
-        "mutation($u: String!) { login(username: $u, password: \"nope-nope-nope\") { accessToken } }",
+        'mutation($u: String!) { login(username: $u, password: "nope-nope-nope") { accessToken } }',
         {"u": user.username},
     )
     assert code == "BAD_CREDENTIALS"
