@@ -152,6 +152,7 @@ async def _issue(
 async def refresh(*, settings: Settings, secrets: Secrets, refresh_token: str) -> TokenPair:
     """Rotate: the presented token is spent; presenting a spent token again revokes its whole family."""
     now = utcnow()
+    reused_family: uuid.UUID | None = None
     async with in_transaction():
         row = (
             await RefreshToken.filter(token_hash=hash_refresh_token(refresh_token))
@@ -162,21 +163,24 @@ async def refresh(*, settings: Settings, secrets: Secrets, refresh_token: str) -
         if row is None:
             raise Unauthenticated("Sign in again.", code="REFRESH_INVALID")
         if row.used_at is not None or row.revoked_at is not None:
-            # Reuse of a rotated token means it was copied: cut off every token of the family.
-            await RefreshToken.filter(family_id=row.family_id, revoked_at=None).update(revoked_at=now)
-            raise Unauthenticated("Sign in again.", code="REFRESH_REUSED")
-        if row.expires_at <= now:
+            reused_family = row.family_id
+        elif row.expires_at <= now:
             raise Unauthenticated("Your session has expired; sign in again.", code="REFRESH_EXPIRED")
-        user, device = row.user, row.device
-        if not user.active or device is None or device.revoked_at is not None:
-            raise Unauthenticated("Sign in again.", code="DEVICE_REVOKED")
-        row.used_at = now
-        await row.save(update_fields=["used_at", "updated_at"])
-        device.last_seen_at = now
-        await device.save(update_fields=["last_seen_at", "updated_at"])
-        return await _issue(
-            settings=settings, secrets=secrets, user=user, device=device, family_id=row.family_id
-        )
+        else:
+            user, device = row.user, row.device
+            if not user.active or device is None or device.revoked_at is not None:
+                raise Unauthenticated("Sign in again.", code="DEVICE_REVOKED")
+            row.used_at = now
+            await row.save(update_fields=["used_at", "updated_at"])
+            device.last_seen_at = now
+            await device.save(update_fields=["last_seen_at", "updated_at"])
+            return await _issue(
+                settings=settings, secrets=secrets, user=user, device=device, family_id=row.family_id
+            )
+    # Reuse of a rotated token means it was copied: cut off the whole family. Done outside the
+    # transaction above, which raising would roll back.
+    await RefreshToken.filter(family_id=reused_family, revoked_at=None).update(revoked_at=now)
+    raise Unauthenticated("Sign in again.", code="REFRESH_REUSED")
 
 
 async def logout(*, refresh_token: str) -> None:

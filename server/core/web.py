@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from starlette.staticfiles import StaticFiles
@@ -80,6 +81,11 @@ class PwaFiles(StaticFiles):
             response.headers["cache-control"] = "public, max-age=3600"
         return response
 
+    async def check_config(self) -> None:
+        # A missing build is reported per request (503 with the fix), not as a crash.
+        if self.root.is_dir():
+            await super().check_config()
+
     async def get_response(self, path: str, scope: Scope) -> Response:
         index = self.root / "index.html"
         if not index.is_file():
@@ -87,8 +93,10 @@ class PwaFiles(StaticFiles):
                 "The app is not built yet: run `make run` (or `cd pwa && npm ci && npm run build`).",
                 status_code=503,
             )
-        response = await super().get_response(path, scope)
-        if response.status_code == 404 and "." not in Path(path).name:
-            # Client-side routes such as /a/<tag> and /wo/<id> load the app shell.
-            return FileResponse(index, headers={"cache-control": NO_CACHE})
-        return response
+        try:
+            return await super().get_response(path, scope)
+        except HTTPException as exc:
+            if exc.status_code == 404 and "." not in Path(path).name:
+                # Client-side routes such as /a/<tag> and /wo/<id> load the app shell.
+                return FileResponse(index, headers={"cache-control": NO_CACHE})
+            raise

@@ -11,7 +11,7 @@ from server.core.errors import DomainError
 
 log = logging.getLogger("doorstep.graphql")
 
-_LIMIT_HINTS = ("exceeds maximum operation depth", "number of tokens", "aliases", "query is too")
+_LIMIT_HINTS = ("exceeds maximum operation depth", "tokens", "aliases", "query is too")
 
 
 def _coded(error: GraphQLError, code: str, **details: object) -> GraphQLError:
