@@ -90,7 +90,9 @@ async def test_logout_revokes_refresh(db: Any, client: Any) -> None:
 async def test_admin_creates_user_with_weak_password_refused(db: Any, as_user: Any) -> None:
     admin = await as_user(await make_user(Role.ADMIN))
     create = """mutation($p: String!) {
-      createUser(input: {username: "newtech", displayName: "New", role: TECHNICIAN, password: $p}) { username role }
+      createUser(input: {username: "newtech", displayName: "New", role: TECHNICIAN, password: $p}) {
+        username role
+      }
     }"""
     assert await admin.error_code(create, {"p": "123"}) == "WEAK_PASSWORD"
     assert (await admin.data(create, {"p": "a-decent-passphrase"}))["createUser"]["role"] == "TECHNICIAN"
