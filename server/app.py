@@ -16,6 +16,7 @@ from server.core.secrets import load_or_create_secrets
 from server.core.settings import Settings
 from server.core.web import PwaFiles, SecurityHeaders, healthz, readyz
 from server.graphql.view import GraphQLView
+from server.syncing.collections import build_engine
 
 log = logging.getLogger("doorstep")
 
@@ -25,16 +26,21 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
     settings = settings or Settings.from_env()
     secrets = load_or_create_secrets(data_dir=settings.data_dir)
     limiter = LoginRateLimiter()
-    graphql = GraphQLView(settings=settings, secrets=secrets, limiter=limiter)
+    engine = build_engine()
+    graphql = GraphQLView(settings=settings, secrets=secrets, limiter=limiter, sync=engine)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if manage_db:
             await db.init_db(settings)
+        if not settings.is_sqlite:
+            # Other server processes' pushes wake this process's streams.
+            await engine.notifier.listen(db.asyncpg_dsn(settings))
         log.info("doorstep ready on %s (%s)", settings.public_base_url, db.describe_url(settings))
         try:
             yield
         finally:
+            await engine.notifier.close()
             if manage_db:
                 await db.close_db()
 
@@ -48,4 +54,5 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
     app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)], lifespan=lifespan)
     app.state.settings = settings
     app.state.secrets = secrets
+    app.state.sync = engine
     return app

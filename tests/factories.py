@@ -11,9 +11,11 @@ from server.assets.models import Asset
 from server.auth.models import User
 from server.auth.passwords import hash_password
 from server.core import persist
+from server.core.actor import Actor
 from server.core.clock import utcnow
 from server.core.roles import Role
 from server.customers.models import Customer, Site
+from server.sla.models import SlaPolicy
 from server.workorders.models import Status, WorkOrder
 
 PASSWORD = "correct-horse-battery"
@@ -99,3 +101,41 @@ async def make_work_order(
     order = WorkOrder(**fields)
     await persist.save(order, actor=None)
     return order
+
+
+def actor_of(user: User) -> Actor:
+    """The service-layer caller for `user`."""
+    return Actor(user_id=user.id, role=user.role, username=user.username)
+
+
+async def make_sla_policy(**kw: Any) -> SlaPolicy:
+    n = _n()
+    fields: dict[str, Any] = {
+        "code": f"tier{n}",
+        "name_en": f"Tier {n}",
+        "name_zh": f"等级{n}",
+        "respond_minutes": 60,
+        "resolve_minutes": 240,
+    }
+    fields.update(kw)
+    policy = SlaPolicy(**fields)
+    await persist.save(policy, actor=None)
+    return policy
+
+
+async def make_appointment(work_order: WorkOrder, *, start: datetime, hours: float = 2, **kw: Any) -> Any:
+    """An appointment for the order's technician, `hours` long from `start`."""
+    from datetime import timedelta  # local: keeps this append-only addition self-contained
+
+    from server.appointments.models import Appointment
+
+    fields: dict[str, Any] = {
+        "work_order": work_order,
+        "technician_id": work_order.assigned_to_id,  # type: ignore[attr-defined]
+        "window_start": start,
+        "window_end": start + timedelta(hours=hours),
+    }
+    fields.update(kw)
+    appointment = Appointment(**fields)
+    await persist.save(appointment, actor=None)
+    return appointment

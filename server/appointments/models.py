@@ -32,6 +32,7 @@ class Appointment(SyncedRecord):
     confirmed_at = fields.DatetimeField(null=True)
     customer_contact = fields.CharField(max_length=100, default="")  # who agreed on the phone
     note = fields.TextField(default="")
+    cancel_reason = fields.TextField(default="")
 
     class Meta:
         table = "appointment"

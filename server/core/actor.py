@@ -17,6 +17,11 @@ class Actor:
     device_id: uuid.UUID | None = None
 
     @property
+    def principal_key(self) -> str:
+        # How the sync engine names this caller in idempotency and scope records.
+        return str(self.user_id)
+
+    @property
     def is_technician(self) -> bool:
         return self.role is Role.TECHNICIAN
 

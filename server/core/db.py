@@ -23,6 +23,7 @@ MODEL_MODULES = [
     "server.sla.models",
     "server.feedback.models",
     "server.audit.models",
+    "server.worklog.models",
     "sync.models",
 ]
 # Pragmas for the embedded database: WAL lets readers run beside the single writer, and the
@@ -89,3 +90,12 @@ def describe_url(settings: Settings) -> str:
     parts = urlsplit(settings.database_url)
     host = parts.hostname or ""
     return f"{parts.scheme}://{host}{parts.path}"
+
+
+def asyncpg_dsn(settings: Settings) -> str:
+    """A plain libpq URL for a dedicated LISTEN connection."""
+    url = database_url(settings)
+    for scheme in ("postgres://", "asyncpg://"):
+        if url.startswith(scheme):
+            return "postgresql://" + url.removeprefix(scheme)
+    return url

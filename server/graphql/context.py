@@ -13,6 +13,7 @@ from server.core.errors import Unauthenticated
 from server.core.roles import Role
 from server.core.secrets import Secrets
 from server.core.settings import Settings
+from sync.engine import SyncEngine
 
 
 @dataclass
@@ -21,6 +22,7 @@ class Context:
     settings: Settings
     secrets: Secrets
     limiter: LoginRateLimiter
+    sync: SyncEngine
     actor: Actor | None = None
     # A bad or expired token is kept, not raised, so `login` still works with a stale header.
     auth_error: Unauthenticated | None = None

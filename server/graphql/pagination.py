@@ -11,6 +11,7 @@ from typing import Any, Generic, TypeVar
 import orjson
 import strawberry
 from tortoise.expressions import Q
+from tortoise.fields import DatetimeField
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
@@ -75,7 +76,9 @@ async def paginate(
     page = query.order_by(order_field, "id")
     if after:
         value, pk = _decode(after)
-        if order_field == "created_at" and isinstance(value, str):
+        if isinstance(query.model._meta.fields_map.get(order_field), DatetimeField) and isinstance(
+            value, str
+        ):
             value = datetime.fromisoformat(value)
         page = page.filter(Q(**{f"{order_field}__gt": value}) | Q(**{order_field: value, "id__gt": pk}))
     rows = await page.limit(size + 1)

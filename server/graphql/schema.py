@@ -17,12 +17,32 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from server.appointments import graphql as appointments_gql
+from server.assets import graphql as assets_gql
 from server.auth import graphql as auth_gql
+from server.checklists import graphql as checklists_gql
 from server.core.settings import Settings
+from server.customers import graphql as customers_gql
+from server.feedback import graphql as feedback_gql
 from server.graphql.errors import ErrorCodes
+from server.search import graphql as search_gql
+from server.sla import graphql as sla_gql
+from server.syncing import graphql as sync_gql
+from server.workorders import graphql as workorders_gql
 
 # Each domain contributes a Query and a Mutation type; order decides field order in the SDL.
-DOMAINS: list[Any] = [auth_gql]
+DOMAINS: list[Any] = [
+    auth_gql,
+    sync_gql,
+    customers_gql,
+    assets_gql,
+    sla_gql,
+    search_gql,
+    workorders_gql,
+    appointments_gql,
+    checklists_gql,
+    feedback_gql,
+]
 SDL_PATH = Path(__file__).resolve().parents[2] / "schema" / "schema.graphql"
 
 

@@ -18,10 +18,13 @@ from server.core.secrets import Secrets
 from server.core.settings import Settings
 from server.graphql.context import Context
 from server.graphql.schema import build_schema
+from sync.engine import SyncEngine
 
 
 class GraphQLView(GraphQL[Context, None]):
-    def __init__(self, *, settings: Settings, secrets: Secrets, limiter: LoginRateLimiter) -> None:
+    def __init__(
+        self, *, settings: Settings, secrets: Secrets, limiter: LoginRateLimiter, sync: SyncEngine
+    ) -> None:
         super().__init__(
             build_schema(settings),
             graphql_ide="graphiql" if settings.dev else None,
@@ -34,9 +37,16 @@ class GraphQLView(GraphQL[Context, None]):
         self.settings = settings
         self.secrets = secrets
         self.limiter = limiter
+        self.sync = sync
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        ctx = Context(request=request, settings=self.settings, secrets=self.secrets, limiter=self.limiter)
+        ctx = Context(
+            request=request,
+            settings=self.settings,
+            secrets=self.secrets,
+            limiter=self.limiter,
+            sync=self.sync,
+        )
         header = request.headers.get("authorization", "")
         if header:
             try:

@@ -3,12 +3,13 @@ from tortoise.migrations import operations as ops
 from orjson import loads
 from server.appointments.models import AppointmentStatus
 from server.assets.models import SealState
-from server.auth.models import Role
+from server.core.roles import Role
 from server.workorders.models import SourceChannel, Status
 from tortoise.fields.base import OnDelete
 from tortoise.fields.data import JSON_DUMPS
 from uuid import uuid4
 from tortoise import fields
+from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
     initial = True
@@ -138,12 +139,56 @@ class Migration(migrations.Migration):
             bases=['SyncedRecord'],
         ),
         ops.CreateModel(
+            name='SyncConflict',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=False)),
+                ('collection', fields.CharField(db_index=True, max_length=64)),
+                ('doc_id', fields.CharField(db_index=True, max_length=64)),
+                ('field', fields.CharField(max_length=64)),
+                ('values', fields.JSONField(encoder=JSON_DUMPS, decoder=loads)),
+                ('winner', fields.CharField(max_length=8)),
+                ('principal_id', fields.CharField(max_length=64)),
+                ('mutation_id', fields.CharField(max_length=80)),
+            ],
+            options={'table': 'sync_conflict', 'app': 'doorstep', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='SyncCounter',
             fields=[
                 ('name', fields.CharField(primary_key=True, unique=True, db_index=True, max_length=32)),
                 ('value', fields.BigIntField(default=0)),
             ],
             options={'table': 'sync_counter', 'app': 'doorstep', 'pk_attr': 'name'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='SyncMutation',
+            fields=[
+                ('mutation_id', fields.CharField(primary_key=True, unique=True, db_index=True, max_length=80)),
+                ('principal_id', fields.CharField(db_index=True, max_length=64)),
+                ('collection', fields.CharField(max_length=64)),
+                ('doc_id', fields.CharField(max_length=64)),
+                ('outcome', fields.CharField(max_length=16)),
+                ('response', fields.JSONField(null=True, encoder=JSON_DUMPS, decoder=loads)),
+                ('created_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'sync_mutation', 'app': 'doorstep', 'pk_attr': 'mutation_id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='SyncScopeChange',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('principal_id', fields.CharField(max_length=64)),
+                ('collection', fields.CharField(max_length=64)),
+                ('doc_id', fields.CharField(max_length=64)),
+                ('version', fields.BigIntField()),
+                ('entered', fields.BooleanField()),
+                ('reason', fields.CharField(default='', max_length=64)),
+            ],
+            options={'table': 'sync_scope_change', 'app': 'doorstep', 'indexes': [Index(fields=['principal_id', 'collection', 'version'])], 'pk_attr': 'id'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -266,6 +311,7 @@ class Migration(migrations.Migration):
                 ('redispatched_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('escalation_raised_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('escalated_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('escalation_note', fields.TextField(default='', unique=False)),
                 ('next_visit_date', fields.DateField(null=True)),
                 ('cannot_finish_reason', fields.TextField(default='', unique=False)),
                 ('parts_used', fields.JSONField(default=list, encoder=JSON_DUMPS, decoder=loads)),
@@ -296,6 +342,7 @@ class Migration(migrations.Migration):
                 ('confirmed_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('customer_contact', fields.CharField(default='', max_length=100)),
                 ('note', fields.TextField(default='', unique=False)),
+                ('cancel_reason', fields.TextField(default='', unique=False)),
             ],
             options={'table': 'appointment', 'app': 'doorstep', 'pk_attr': 'id'},
             bases=['SyncedRecord'],
@@ -367,6 +414,40 @@ class Migration(migrations.Migration):
                 ('source', fields.CharField(default='device', max_length=16)),
             ],
             options={'table': 'satisfaction_rating', 'app': 'doorstep', 'pk_attr': 'id'},
+            bases=['SyncedRecord'],
+        ),
+        ops.CreateModel(
+            name='TimeEntry',
+            fields=[
+                ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+                ('version', fields.BigIntField(default=0, db_index=True)),
+                ('deleted', fields.BooleanField(default=False)),
+                ('work_order', fields.ForeignKeyField('doorstep.WorkOrder', source_field='work_order_id', db_constraint=True, to_field='id', related_name='time_entries', on_delete=OnDelete.CASCADE)),
+                ('technician', fields.ForeignKeyField('doorstep.User', source_field='technician_id', null=True, db_constraint=True, to_field='id', related_name='time_entries', on_delete=OnDelete.SET_NULL)),
+                ('kind', fields.CharField(max_length=16)),
+                ('started_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('ended_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('note', fields.TextField(default='', unique=False)),
+            ],
+            options={'table': 'time_entry', 'app': 'doorstep', 'pk_attr': 'id'},
+            bases=['SyncedRecord'],
+        ),
+        ops.CreateModel(
+            name='WorkNote',
+            fields=[
+                ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+                ('version', fields.BigIntField(default=0, db_index=True)),
+                ('deleted', fields.BooleanField(default=False)),
+                ('work_order', fields.ForeignKeyField('doorstep.WorkOrder', source_field='work_order_id', db_constraint=True, to_field='id', related_name='notes', on_delete=OnDelete.CASCADE)),
+                ('author', fields.ForeignKeyField('doorstep.User', source_field='author_id', null=True, db_constraint=True, to_field='id', related_name='notes', on_delete=OnDelete.SET_NULL)),
+                ('body', fields.TextField(unique=False)),
+                ('written_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'work_note', 'app': 'doorstep', 'pk_attr': 'id'},
             bases=['SyncedRecord'],
         ),
     ]

@@ -75,6 +75,7 @@ class WorkOrder(SyncedRecord):
     redispatched_at = fields.DatetimeField(null=True)
     escalation_raised_at = fields.DatetimeField(null=True)
     escalated_at = fields.DatetimeField(null=True)
+    escalation_note = fields.TextField(default="")  # what the technician needs the supervisor for
     next_visit_date = fields.DateField(null=True)
     cannot_finish_reason = fields.TextField(default="")
     # [{"name": str, "part_no": str, "quantity": int}]

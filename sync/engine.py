@@ -1,0 +1,255 @@
+"""Pull and push for every registered collection (RxDB GraphQL replication semantics)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
+
+from sync import checkpoint as cp
+from sync import idempotency
+from sync.adapter import CollectionAdapter, Document, Principal
+from sync.clock import utcnow
+from sync.errors import Rejected
+from sync.merge import MergeResult, json_equal, merge
+from sync.models import SyncConflict, SyncMutation
+from sync.notify import Notifier
+from sync.registry import SYSTEM_FIELDS, CollectionSpec, Owner, UnknownCollection, validate_document_shape
+from sync.scope import changes_after
+
+MAX_PULL = 1000
+MAX_PUSH = 500
+
+
+@dataclass
+class PullResult:
+    documents: list[Document]
+    checkpoint: dict[str, Any]
+
+
+@dataclass
+class _Row:
+    mid: str
+    doc_id: str
+    assumed: Document | None
+    new: Document
+    response: Document | None = None
+    outcome: str = "applied"
+    conflicts: list[SyncConflict] = field(default_factory=list)
+
+
+class SyncEngine:
+    def __init__(self, notifier: Notifier | None = None) -> None:
+        self._adapters: dict[str, CollectionAdapter] = {}
+        self.notifier = notifier or Notifier()
+
+    def register(self, adapter: CollectionAdapter) -> None:
+        name = adapter.spec.name
+        if name in self._adapters:
+            raise ValueError(f"collection {name!r} registered twice")
+        self._adapters[name] = adapter
+
+    def adapter(self, collection: str) -> CollectionAdapter:
+        try:
+            return self._adapters[collection]
+        except KeyError:
+            raise UnknownCollection(collection) from None
+
+    @property
+    def collections(self) -> list[str]:
+        return list(self._adapters)
+
+    async def pull(
+        self, *, collection: str, principal: Principal, checkpoint: Mapping[str, Any] | None, limit: int
+    ) -> PullResult:
+        adapter = self.adapter(collection)
+        after = cp.after_version(checkpoint)
+        limit = max(1, min(limit, MAX_PULL))
+        async with in_transaction() as conn:
+            docs = list(await adapter.pull(principal=principal, after_version=after, limit=limit, conn=conn))
+            moves = await changes_after(
+                conn, principal=principal.principal_key, collection=collection, after=after, limit=limit
+            )
+            if moves:
+                docs = await self._with_scope_moves(adapter, principal, docs, moves, conn)
+        docs.sort(key=lambda d: int(d["version"]))
+        docs = docs[:limit]
+        last = int(docs[-1]["version"]) if docs else after
+        return PullResult(documents=docs, checkpoint=cp.make(last))
+
+    async def _with_scope_moves(
+        self,
+        adapter: CollectionAdapter,
+        principal: Principal,
+        docs: list[Document],
+        moves: Sequence[tuple[int, str, bool]],
+        conn: BaseDBAsyncClient,
+    ) -> list[Document]:
+        entered = [doc_id for _, doc_id, ent in moves if ent]
+        current = (await adapter.load(principal=principal, ids=entered, conn=conn)).visible if entered else {}
+        by_id = {d["id"]: d for d in docs}
+        for version, doc_id, ent in moves:
+            if ent and doc_id in current:
+                # Re-sent at the move's version: the device's checkpoint is past the doc's own.
+                by_id[doc_id] = {**current[doc_id], "version": max(version, int(current[doc_id]["version"]))}
+            elif not ent and doc_id not in by_id:
+                by_id[doc_id] = {"id": doc_id, "version": version, "deleted": True, "revoked": True}
+        return list(by_id.values())
+
+    async def push(
+        self, *, collection: str, principal: Principal, rows: Sequence[Mapping[str, Any]]
+    ) -> list[Document]:
+        """Returns the master state of every row whose result differs from what the device sent."""
+        adapter = self.adapter(collection)
+        if len(rows) > MAX_PUSH:
+            raise ValueError(f"at most {MAX_PUSH} rows per push")
+        prepared = [self._prepare(collection, row) for row in rows]
+        async with in_transaction() as conn:
+            known = await idempotency.seen(conn, [r.mid for r in prepared])
+            fresh = [r for r in prepared if r.mid not in known]
+            loaded = await adapter.load(
+                principal=principal, ids=sorted({r.doc_id for r in fresh if r.doc_id}), conn=conn
+            )
+            masters: dict[str, Document] = dict(loaded.visible)
+            records: list[SyncMutation] = []
+            for row in fresh:
+                await self._apply(adapter, principal, row, masters, loaded.hidden, conn)
+                records.append(
+                    idempotency.record(
+                        principal=principal.principal_key,
+                        collection=collection,
+                        doc_id=row.doc_id,
+                        mid=row.mid,
+                        outcome=row.outcome,
+                        response=row.response,
+                    )
+                )
+            if records:
+                await SyncMutation.bulk_create(records, using_db=conn)
+            conflicts = [c for r in fresh for c in r.conflicts]
+            if conflicts:
+                await SyncConflict.bulk_create(conflicts, using_db=conn)
+            changed = any(r.outcome == "applied" for r in fresh)
+            if changed:
+                await Notifier.announce(conn, [collection])
+        if changed:
+            self.notifier.wake([collection])
+        answers: list[Document] = []
+        for row in prepared:
+            stored = known.get(row.mid)
+            response = stored.response if stored is not None else row.response
+            if response is not None:
+                answers.append(response)
+        return answers
+
+    def _prepare(self, collection: str, row: Mapping[str, Any]) -> _Row:
+        new = row.get("newDocumentState")
+        assumed = row.get("assumedMasterState")
+        doc_id = new.get("id") if isinstance(new, Mapping) else None
+        return _Row(
+            mid=idempotency.mutation_id(collection=collection, row=row),
+            doc_id=str(doc_id) if isinstance(doc_id, str) else "",
+            assumed=dict(assumed) if isinstance(assumed, Mapping) else None,
+            new=dict(new) if isinstance(new, Mapping) else {},
+        )
+
+    async def _apply(
+        self,
+        adapter: CollectionAdapter,
+        principal: Principal,
+        row: _Row,
+        masters: dict[str, Document],
+        hidden: frozenset[str],
+        conn: BaseDBAsyncClient,
+    ) -> None:
+        spec = adapter.spec
+        master = masters.get(row.doc_id)
+        problems = validate_document_shape(spec, row.new)
+        if problems:
+            return self._reject(row, master, "INVALID_DOCUMENT", "; ".join(problems))
+        if spec.read_only:
+            return self._reject(
+                row, master, "READ_ONLY", f"{spec.name} is reference data and cannot be changed here"
+            )
+        if row.doc_id in hidden:
+            return self._reject(row, None, "NOT_IN_SCOPE", "this record is no longer assigned to you")
+        result = merge(spec=spec, base=row.assumed, ours=row.new, theirs=master)
+        if not result.ok:
+            row.outcome = "conflict"
+            row.response = master
+            return None
+        if not result.changed:
+            row.outcome = "noop"
+            row.response = None if _same_content(spec, row.new, master) else master
+            return None
+        try:
+            async with in_transaction(connection_name=None) as savepoint:
+                stored = await adapter.write(
+                    principal=principal, document=result.document, master=master, conn=savepoint
+                )
+        except Rejected as exc:
+            return self._reject(row, master, exc.code, exc.message)
+        masters[row.doc_id] = stored
+        row.conflicts = _conflict_rows(spec.name, row, result, principal.principal_key)
+        # The device must learn the merged state whenever it is not exactly what it sent.
+        row.response = None if _same_content(spec, row.new, stored) else stored
+        return None
+
+    @staticmethod
+    def _reject(row: _Row, master: Document | None, code: str, message: str) -> None:
+        row.outcome = "rejected"
+        base = master if master is not None else {"id": row.doc_id, "deleted": True, "version": 0}
+        row.response = {**base, "rejected": {"code": code, "message": message, "mutationId": row.mid}}
+
+    async def stream(
+        self, *, collection: str, principal: Principal, checkpoint: Mapping[str, Any] | None, limit: int = 200
+    ) -> AsyncIterator[PullResult | None]:
+        """Yields None first (RESYNC: the client should pull), then every new batch as it commits."""
+        self.adapter(collection)
+        current = cp.make(cp.after_version(checkpoint))
+        async with self.notifier.subscribe(collection) as event:
+            yield None
+            while True:
+                await event.wait()
+                event.clear()
+                while True:
+                    batch = await self.pull(
+                        collection=collection, principal=principal, checkpoint=current, limit=limit
+                    )
+                    if not batch.documents:
+                        break
+                    current = batch.checkpoint
+                    yield batch
+                    if len(batch.documents) < limit:
+                        break
+
+
+def _same_content(spec: CollectionSpec, sent: Mapping[str, Any], master: Mapping[str, Any] | None) -> bool:
+    """Whether the device's copy already matches; server-owned fields reach it on its next pull."""
+    if master is None:
+        return False
+    server_owned = {name for name, owner in spec.fields.items() if owner is Owner.SERVER}
+    keys = (set(sent) | set(master)) - SYSTEM_FIELDS - server_owned
+    return all(json_equal(sent.get(k), master.get(k)) for k in keys) and bool(sent.get("deleted")) == bool(
+        master.get("deleted")
+    )
+
+
+def _conflict_rows(collection: str, row: _Row, result: MergeResult, principal: str) -> list[SyncConflict]:
+    now = utcnow()
+    return [
+        SyncConflict(
+            at=now,
+            collection=collection,
+            doc_id=row.doc_id,
+            field=o.field,
+            values={"base": o.base, "lost": o.lost, "won": o.won},
+            winner=o.winner.value,
+            principal_id=principal,
+            mutation_id=row.mid,
+        )
+        for o in result.overwrites
+    ]

@@ -1,0 +1,43 @@
+"""Exactly-once pushes: each row's mutation id is remembered with the answer it got."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from sync.canonical import sha256_hex
+from sync.models import SyncMutation
+
+MAX_ID_LENGTH = 80
+
+
+def mutation_id(*, collection: str, row: Mapping[str, Any]) -> str:
+    """The client's id when it sent one; otherwise a hash of the row, so a stock client that
+    resends the very same row after a lost response is still recognised."""
+    given = row.get("mutationId")
+    if isinstance(given, str) and given.strip():
+        return given.strip()[:MAX_ID_LENGTH]
+    body = {"c": collection, "a": row.get("assumedMasterState"), "n": row.get("newDocumentState")}
+    return "h:" + sha256_hex(body)
+
+
+async def seen(conn: BaseDBAsyncClient, ids: Sequence[str]) -> dict[str, SyncMutation]:
+    if not ids:
+        return {}
+    rows = await SyncMutation.filter(mutation_id__in=list(ids)).using_db(conn)
+    return {row.mutation_id: row for row in rows}
+
+
+def record(
+    *, principal: str, collection: str, doc_id: str, mid: str, outcome: str, response: dict[str, Any] | None
+) -> SyncMutation:
+    return SyncMutation(
+        mutation_id=mid,
+        principal_id=principal,
+        collection=collection,
+        doc_id=doc_id,
+        outcome=outcome,
+        response=response,
+    )
