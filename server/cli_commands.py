@@ -49,11 +49,11 @@ def serve(args: argparse.Namespace, settings: Settings | None) -> int:
     from server.core.secrets import load_or_create_secrets
 
     settings = _settings(settings)
+    if not 0 < args.port < 65536:
+        raise CommandFailed(f"--port must be between 1 and 65535, got {args.port}")
     asyncio.run(db.migrate(settings))
     # Read (or create) the secrets now, so a damaged file stops start-up with one clear line.
     load_or_create_secrets(data_dir=settings.data_dir)
-    if not 0 < args.port < 65536:
-        raise CommandFailed(f"--port must be between 1 and 65535, got {args.port}")
     print(f"Doorstep listening on http://{args.host}:{args.port} ({db.describe_url(settings)})", flush=True)
     uvicorn.run(
         "server.app:create_app",

@@ -182,7 +182,9 @@ class SyncEngine:
             row.response = master
             return None
         if not result.changed:
+            # The master may still have won fields here: those lost values are logged too.
             row.outcome = "noop"
+            row.conflicts = _conflict_rows(spec.name, row, result, principal.principal_key)
             row.response = None if _same_content(spec, row.new, master) else master
             return None
         try:

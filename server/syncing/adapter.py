@@ -70,25 +70,30 @@ class ModelAdapter:
         return self.scope(_actor(principal), include_deleted=True)
 
     @cached_property
-    def _decoding(self) -> tuple[tuple[str, ...], tuple[Decoder, ...]]:
-        """Document keys and one decoder per selected column, in `_columns` order."""
+    def _decoding(self) -> tuple[tuple[str, ...], tuple[tuple[str, Decoder], ...]]:
+        """Document keys in `_columns` order, and the decoder of each key whose raw value is not
+        already its document value."""
         meta = self.model._meta.fields_map
         keys = ("id", "version", "deleted", "updatedAt", *self.fields)
-        decoders: tuple[Decoder, ...] = (
+        decoders = (
             decoder(_uuid_out, meta["id"]),
             int,
             bool,
             decoder(_dt_out, meta["updated_at"]),
             *(decoder(f.out, meta[f.column]) for f in self.fields.values()),
         )
-        return keys, decoders
+        return keys, tuple((k, d) for k, d in zip(keys, decoders, strict=True) if d is not None)
 
     async def _fetch(self, query: QuerySet[Any], conn: BaseDBAsyncClient) -> list[Document]:
         """The documents of `query`'s rows, decoded as `to_doc` would decode Tortoise's values."""
         sql, params = _compiled(query.using_db(conn).values(*self._columns))
         _, rows = await conn.execute_query(sql, params)
-        keys, decoders = self._decoding
-        return [dict(zip(keys, [d(v) for d, v in zip(decoders, row)], strict=True)) for row in rows]
+        keys, decoded = self._decoding
+        docs: list[Document] = [dict(zip(keys, row, strict=True)) for row in rows]
+        for doc in docs:
+            for key, decode in decoded:
+                doc[key] = decode(doc[key])
+        return docs
 
     async def pull(
         self, *, principal: Principal, after_version: int, limit: int, conn: BaseDBAsyncClient

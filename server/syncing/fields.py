@@ -98,90 +98,94 @@ def choice(column: str, owner: Owner) -> F:
 
 Decoder = Callable[[Any], Any]
 _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# str() of a UTC datetime, as Tortoise stores it on SQLite; group 1 is the part `isoformat` keeps.
+_STORED_UTC = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2}) ([0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{6})?)\+00:00")
 
 
-def decoder(out: Callable[[Any], Any], field: orm.Field[Any]) -> Decoder:
+def decoder(out: Callable[[Any], Any], field: orm.Field[Any]) -> Decoder | None:
     """A raw database value -> its document value: the same result as Tortoise's
     `field.to_python_value` followed by `out`, minus the objects a document never keeps.
+    None when the raw value already is the document value.
 
     A pull page holds thousands of values, and Tortoise's conversions (iso8601 parsing, a UUID
     object per id) cost more than the query itself. Anything not recognised here, and any raw
-    value of an unexpected shape, takes the general path, so the result never differs.
+    value of another shape (None included), takes the general path, so the result never differs.
     """
 
     def general(raw: Any) -> Any:
         return out(field.to_python_value(raw))
 
     if out is _dt_out and isinstance(field, orm.DatetimeField):
-        return _fast(_raw_dt_out, general)
+        return _datetime_decoder(general)
     if out is _date_out and type(field) is orm.DateField:
-        return _fast(_raw_date_out, general)
+        return _date_decoder(general)
     if out is _uuid_out and isinstance(field, orm.UUIDField):
-        return _fast(_raw_uuid_out, general)
+        return _uuid_decoder(general)
     if out is _same and type(field) in (orm.CharField, orm.TextField):
-        return _fast(_raw_text, general)
+        # Both drivers return a text column as str or None, which Tortoise passes on unchanged.
+        return None
     if out is _same and type(field) is orm.BooleanField:
-        return _fast(_raw_bool, general)
+        return _bool_decoder(general)
+    if out is _enum_out and isinstance(field, orm.data.CharEnumFieldInstance):
+        return _enum_decoder(general, {str(m.value) for m in field.enum_type if isinstance(m.value, str)})
     return general
 
 
-class _Unhandled(Exception):
-    """The fast path does not know this raw value; the general path decides."""
-
-
-def _fast(quick: Callable[[Any], Any], general: Decoder) -> Decoder:
+def _datetime_decoder(general: Decoder) -> Decoder:
     def decode(raw: Any) -> Any:
-        if raw is None:
-            return general(raw)
-        try:
-            return quick(raw)
-        except _Unhandled:
-            return general(raw)
+        if type(raw) is str:
+            match = _STORED_UTC.fullmatch(raw)
+            # Zero microseconds: isoformat drops them, so leave that spelling to the general path.
+            if match is not None and match[3] != ".000000":
+                try:
+                    datetime.fromisoformat(raw)  # the pattern does not check ranges
+                except ValueError:
+                    return general(raw)
+                return f"{match[1]}T{match[2]}Z"
+        elif isinstance(raw, datetime) and raw.tzinfo is not None:
+            # Tortoise hands out datetimes in the configured zone, UTC (server/core/db.py).
+            return _dt_out(raw.astimezone(UTC))
+        return general(raw)
 
     return decode
 
 
-def _raw_dt_out(raw: Any) -> Any:
-    if isinstance(raw, datetime):
-        value = raw
-    elif isinstance(raw, str):
-        try:
-            value = datetime.fromisoformat(raw)
-        except ValueError:
-            raise _Unhandled from None
-    else:
-        raise _Unhandled
-    if value.tzinfo is None:
-        raise _Unhandled  # naive: Tortoise's own rule applies
-    # Tortoise hands out datetimes in the configured zone, UTC (server/core/db.py).
-    return _dt_out(value.astimezone(UTC))
+def _date_decoder(general: Decoder) -> Decoder:
+    def decode(raw: Any) -> Any:
+        if type(raw) is date:
+            return raw.isoformat()
+        if type(raw) is str:
+            try:
+                return date.fromisoformat(raw).isoformat()
+            except ValueError:
+                pass
+        return general(raw)
+
+    return decode
 
 
-def _raw_date_out(raw: Any) -> Any:
-    if type(raw) is date:
-        return raw.isoformat()
-    if isinstance(raw, str):
-        try:
-            return date.fromisoformat(raw).isoformat()
-        except ValueError:
-            raise _Unhandled from None
-    raise _Unhandled
+def _uuid_decoder(general: Decoder) -> Decoder:
+    def decode(raw: Any) -> Any:
+        # Tortoise stores str(uuid) on SQLite, so a canonical string is the UUID's own spelling.
+        if type(raw) is str and _CANONICAL_UUID.fullmatch(raw):
+            return raw
+        if type(raw) is uuid.UUID:
+            return str(raw)
+        return general(raw)
+
+    return decode
 
 
-def _raw_uuid_out(raw: Any) -> Any:
-    if isinstance(raw, uuid.UUID):
-        return str(raw)
-    # Tortoise stores str(uuid) on SQLite, so a canonical string is the UUID's own spelling.
-    if isinstance(raw, str) and _CANONICAL_UUID.fullmatch(raw):
-        return raw
-    raise _Unhandled
+def _bool_decoder(general: Decoder) -> Decoder:
+    def decode(raw: Any) -> Any:
+        return bool(raw) if raw is not None else general(raw)  # BooleanField's own rule
+
+    return decode
 
 
-def _raw_text(raw: Any) -> Any:
-    if type(raw) is str:
-        return raw
-    raise _Unhandled
+def _enum_decoder(general: Decoder, values: set[str]) -> Decoder:
+    def decode(raw: Any) -> Any:
+        # A member's value is the stored string itself, so the lookup can be skipped.
+        return raw if type(raw) is str and raw in values else general(raw)
 
-
-def _raw_bool(raw: Any) -> Any:
-    return bool(raw)  # what BooleanField.to_python_value does, minus two calls
+    return decode

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -195,6 +195,26 @@ def _stamp(
         ]
 
 
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def occurred_at(order: WorkOrder, at: datetime | None) -> datetime:
+    """The device's time for an offline move, or now. A phone's clock can be wrong: a time in the
+    future or before the order existed is refused rather than recorded."""
+    now = utcnow()
+    if at is None:
+        return now
+    if at.tzinfo is None:
+        raise ValidationFailed("The time of the change needs a time zone.", code="BAD_TIME")
+    if at > now + CLOCK_SKEW:
+        raise ValidationFailed(
+            "The time of the change is in the future; check the phone's clock.", code="BAD_TIME"
+        )
+    if at < order.received_at:
+        raise ValidationFailed("The time of the change is before the order was received.", code="BAD_TIME")
+    return min(at, now)
+
+
 async def apply_transition(
     order: WorkOrder,
     *,
@@ -205,14 +225,16 @@ async def apply_transition(
     next_visit_date: date | None = None,
     reassign: bool = False,
     before: dict[str, Any] | None = None,
+    at: datetime | None = None,
 ) -> None:
-    """Move a loaded, locked order; `before` is its snapshot when the caller changed it already."""
+    """Move a loaded, locked order; `before` is its snapshot when the caller changed it already.
+    `at` is when it happened on a device that was offline; it is checked for plausibility."""
     check_transition(current=order.status, target=target, role=actor.role, held_from=held_from(order))
     inputs = _check_inputs(order, target=target, reason=reason, next_visit_date=next_visit_date)
     if target is Status.WORK_DONE:
         await _require_checklist(order, conn)
     snap = before if before is not None else snapshot(order)
-    _stamp(order, target=target, inputs=inputs, now=utcnow(), reassign=reassign)
+    _stamp(order, target=target, inputs=inputs, now=occurred_at(order, at), reassign=reassign)
     await persist.save(order, actor=actor, before=snap, action=f"to_{target.value}", conn=conn)
 
 

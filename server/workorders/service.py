@@ -39,6 +39,7 @@ from server.workorders.lifecycle import TERMINAL, label
 from server.workorders.models import SourceChannel, Status, WorkOrder
 from server.workorders.numbering import local_day, next_number
 from server.workorders.sla_state import load_sla_context
+from server.workorders.sync_scope import record_reassignment
 from server.workorders.validation import (
     check_cause_category,
     check_fault_level,
@@ -246,12 +247,14 @@ async def assign_work_order(
     async with transaction(conn) as tx:
         order = await load_for_update(actor, work_order_id, conn=tx)
         before = snapshot(order)
+        previous = order.assigned_to_id  # type: ignore[attr-defined]
         order.assigned_to = technician
         if scheduled_date is not None:
             order.scheduled_date = scheduled_date
         await apply_transition(
             order, actor=actor, target=Status.DISPATCHED, conn=tx, reassign=True, before=before
         )
+        await record_reassignment(conn=tx, order=order, previous=previous, current=technician.id)
     return order
 
 
