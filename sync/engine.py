@@ -19,6 +19,7 @@ from sync.models import SyncConflict, SyncMutation
 from sync.notify import Notifier
 from sync.registry import SYSTEM_FIELDS, CollectionSpec, Owner, UnknownCollection, validate_document_shape
 from sync.scope import changes_after
+from sync.stamp import current_version
 
 MAX_PULL = 1000
 MAX_PUSH = 500
@@ -39,6 +40,13 @@ class _Row:
     response: Document | None = None
     outcome: str = "applied"
     conflicts: list[SyncConflict] = field(default_factory=list)
+
+    def reset(self) -> None:
+        self.response, self.outcome, self.conflicts = None, "applied", []
+
+
+class _WriteRejected(Exception):
+    """A write was rejected while the batch ran without per-row savepoints."""
 
 
 class SyncEngine:
@@ -69,6 +77,9 @@ class SyncEngine:
         after = cp.after_version(checkpoint)
         limit = max(1, min(limit, MAX_PULL))
         async with in_transaction() as conn:
+            if conn.capabilities.dialect == "postgres":
+                # Documents and scope moves are read in two statements: one snapshot for both.
+                await conn.execute_script("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             docs = list(await adapter.pull(principal=principal, after_version=after, limit=limit, conn=conn))
             moves = await changes_after(
                 conn, principal=principal.principal_key, collection=collection, after=after, limit=limit
@@ -106,17 +117,18 @@ class SyncEngine:
         adapter = self.adapter(collection)
         if len(rows) > MAX_PUSH:
             raise ValueError(f"at most {MAX_PUSH} rows per push")
-        prepared = [self._prepare(collection, row) for row in rows]
+        prepared = [self._prepare(collection, principal.principal_key, row) for row in rows]
         async with in_transaction() as conn:
             known = await idempotency.seen(conn, [r.mid for r in prepared])
-            fresh = [r for r in prepared if r.mid not in known]
-            loaded = await adapter.load(
-                principal=principal, ids=sorted({r.doc_id for r in fresh if r.doc_id}), conn=conn
-            )
-            masters: dict[str, Document] = dict(loaded.visible)
+            # A row repeated inside one batch is applied once and answered like a replay.
+            unique: dict[str, _Row] = {}
+            for r in prepared:
+                if r.mid not in known:
+                    unique.setdefault(r.mid, r)
+            fresh = list(unique.values())
+            await self._apply_all(adapter, principal, fresh, conn)
             records: list[SyncMutation] = []
             for row in fresh:
-                await self._apply(adapter, principal, row, masters, loaded.hidden, conn)
                 records.append(
                     idempotency.record(
                         principal=principal.principal_key,
@@ -125,6 +137,8 @@ class SyncEngine:
                         mid=row.mid,
                         outcome=row.outcome,
                         response=row.response,
+                        # What the device tried, kept when it was not applied as sent.
+                        attempted=row.new if row.outcome in {"rejected", "conflict"} else None,
                     )
                 )
             if records:
@@ -137,24 +151,55 @@ class SyncEngine:
                 await Notifier.announce(conn, [collection])
         if changed:
             self.notifier.wake([collection])
+        answered = {r.mid: r.response for r in fresh}
         answers: list[Document] = []
         for row in prepared:
             stored = known.get(row.mid)
-            response = stored.response if stored is not None else row.response
+            response = stored.response if stored is not None else answered[row.mid]
             if response is not None:
                 answers.append(response)
         return answers
 
-    def _prepare(self, collection: str, row: Mapping[str, Any]) -> _Row:
+    def _prepare(self, collection: str, principal: str, row: Mapping[str, Any]) -> _Row:
         new = row.get("newDocumentState")
         assumed = row.get("assumedMasterState")
         doc_id = new.get("id") if isinstance(new, Mapping) else None
         return _Row(
-            mid=idempotency.mutation_id(collection=collection, row=row),
+            mid=idempotency.mutation_id(principal=principal, collection=collection, row=row),
             doc_id=str(doc_id) if isinstance(doc_id, str) else "",
             assumed=dict(assumed) if isinstance(assumed, Mapping) else None,
             new=dict(new) if isinstance(new, Mapping) else {},
         )
+
+    async def _apply_all(
+        self, adapter: CollectionAdapter, principal: Principal, rows: list[_Row], conn: BaseDBAsyncClient
+    ) -> None:
+        """A rejected write must leave nothing behind, which takes a savepoint around each row's
+        write: two more statements per row. So the batch first runs under one savepoint, and is
+        redone row by row, each write in its own savepoint, only if some write was rejected."""
+        try:
+            async with in_transaction(connection_name=None) as batch:
+                await self._apply_each(adapter, principal, rows, batch, isolate=False)
+        except _WriteRejected:
+            for row in rows:
+                row.reset()
+            await self._apply_each(adapter, principal, rows, conn, isolate=True)
+
+    async def _apply_each(
+        self,
+        adapter: CollectionAdapter,
+        principal: Principal,
+        rows: list[_Row],
+        conn: BaseDBAsyncClient,
+        *,
+        isolate: bool,
+    ) -> None:
+        loaded = await adapter.load(
+            principal=principal, ids=sorted({r.doc_id for r in rows if r.doc_id}), conn=conn
+        )
+        masters: dict[str, Document] = dict(loaded.visible)
+        for row in rows:
+            await self._apply(adapter, principal, row, masters, loaded.hidden, conn, isolate=isolate)
 
     async def _apply(
         self,
@@ -164,6 +209,8 @@ class SyncEngine:
         masters: dict[str, Document],
         hidden: frozenset[str],
         conn: BaseDBAsyncClient,
+        *,
+        isolate: bool,
     ) -> None:
         spec = adapter.spec
         master = masters.get(row.doc_id)
@@ -188,11 +235,18 @@ class SyncEngine:
             row.response = None if _same_content(spec, row.new, master) else master
             return None
         try:
-            async with in_transaction(connection_name=None) as savepoint:
+            if isolate:
+                async with in_transaction(connection_name=None) as savepoint:
+                    stored = await adapter.write(
+                        principal=principal, document=result.document, master=master, conn=savepoint
+                    )
+            else:
                 stored = await adapter.write(
-                    principal=principal, document=result.document, master=master, conn=savepoint
+                    principal=principal, document=result.document, master=master, conn=conn
                 )
         except Rejected as exc:
+            if not isolate:
+                raise _WriteRejected from exc
             return self._reject(row, master, exc.code, exc.message)
         masters[row.doc_id] = stored
         row.conflicts = _conflict_rows(spec.name, row, result, principal.principal_key)
@@ -211,7 +265,10 @@ class SyncEngine:
     ) -> AsyncIterator[PullResult | None]:
         """Yields None first (RESYNC: the client should pull), then every new batch as it commits."""
         self.adapter(collection)
-        current = cp.make(cp.after_version(checkpoint))
+        # Without a checkpoint (a stock RxDB stream has none) start at the newest version: the
+        # opening RESYNC already makes the client pull everything before it.
+        start = cp.after_version(checkpoint) if checkpoint else await current_version()
+        current = cp.make(start)
         async with self.notifier.subscribe(collection) as event:
             yield None
             while True:

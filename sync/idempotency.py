@@ -13,14 +13,15 @@ from sync.models import SyncMutation
 MAX_ID_LENGTH = 80
 
 
-def mutation_id(*, collection: str, row: Mapping[str, Any]) -> str:
-    """The client's id when it sent one; otherwise a hash of the row, so a stock client that
-    resends the very same row after a lost response is still recognised."""
+def mutation_id(*, principal: str, collection: str, row: Mapping[str, Any]) -> str:
+    """`<caller>:<client id>`, or `<caller>:h:<hash of the row>` when the client sent none, so a
+    stock client that resends the very same row after a lost response is still recognised. Keyed
+    by the caller: one user's id can never fetch another user's stored answer."""
     given = row.get("mutationId")
     if isinstance(given, str) and given.strip():
-        return given.strip()[:MAX_ID_LENGTH]
+        return f"{principal}:{given.strip()}"[:MAX_ID_LENGTH]
     body = {"c": collection, "a": row.get("assumedMasterState"), "n": row.get("newDocumentState")}
-    return "h:" + sha256_hex(body)
+    return f"{principal}:h:{sha256_hex(body)[:40]}"
 
 
 async def seen(conn: BaseDBAsyncClient, ids: Sequence[str]) -> dict[str, SyncMutation]:
@@ -31,7 +32,14 @@ async def seen(conn: BaseDBAsyncClient, ids: Sequence[str]) -> dict[str, SyncMut
 
 
 def record(
-    *, principal: str, collection: str, doc_id: str, mid: str, outcome: str, response: dict[str, Any] | None
+    *,
+    principal: str,
+    collection: str,
+    doc_id: str,
+    mid: str,
+    outcome: str,
+    response: dict[str, Any] | None,
+    attempted: dict[str, Any] | None = None,
 ) -> SyncMutation:
     return SyncMutation(
         mutation_id=mid,
@@ -40,4 +48,5 @@ def record(
         doc_id=doc_id,
         outcome=outcome,
         response=response,
+        attempted=attempted,
     )

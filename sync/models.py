@@ -27,6 +27,7 @@ class SyncMutation(Model):
     doc_id = fields.CharField(max_length=64)
     outcome = fields.CharField(max_length=16)  # applied | noop | conflict | rejected
     response: fields.Field[dict[str, Any] | None] = fields.JSONField(null=True)
+    attempted: fields.Field[dict[str, Any] | None] = fields.JSONField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
 
     class Meta:

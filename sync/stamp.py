@@ -26,3 +26,11 @@ async def next_versions(conn: BaseDBAsyncClient, count: int = 1) -> int:
     if not rows:
         raise RuntimeError("sync_counter row missing: run `doorstep migrate`")
     return int(rows[0]["value"])
+
+
+async def current_version() -> int:
+    """The newest committed version: every row at or below it is visible to a new reader."""
+    from sync.models import SyncCounter
+
+    row = await SyncCounter.get_or_none(name=COUNTER)
+    return int(row.value) if row is not None else 0

@@ -49,14 +49,16 @@ class Connection(Generic[NodeT]):
 
 def _encode(obj: Model, order_field: str) -> str:
     value = getattr(obj, order_field)
-    raw = orjson.dumps([value.isoformat() if isinstance(value, datetime) else value, str(obj.pk)])
+    pk = obj.pk if isinstance(obj.pk, int) else str(obj.pk)
+    raw = orjson.dumps([value.isoformat() if isinstance(value, datetime) else value, pk])
     return base64.urlsafe_b64encode(raw).decode()
 
 
-def _decode(cursor: str) -> tuple[Any, uuid.UUID]:
+def _decode(cursor: str) -> tuple[Any, uuid.UUID | int]:
     try:
         value, pk = orjson.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return value, uuid.UUID(pk)
+        # Most tables use UUID keys; log tables use integers.
+        return value, pk if isinstance(pk, int) else uuid.UUID(pk)
     except (ValueError, TypeError) as exc:
         raise ValidationFailed("The cursor is not valid.", code="BAD_CURSOR") from exc
 

@@ -172,6 +172,7 @@ class Migration(migrations.Migration):
                 ('doc_id', fields.CharField(max_length=64)),
                 ('outcome', fields.CharField(max_length=16)),
                 ('response', fields.JSONField(null=True, encoder=JSON_DUMPS, decoder=loads)),
+                ('attempted', fields.JSONField(null=True, encoder=JSON_DUMPS, decoder=loads)),
                 ('created_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=True)),
             ],
             options={'table': 'sync_mutation', 'app': 'doorstep', 'pk_attr': 'mutation_id'},
