@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+from server.appointments.sync import APPOINTMENT_CHANGES, APPOINTMENTS
 from server.assets.sync import ASSETS
+from server.checklists.sync import CHECKLIST_RUNS, CHECKLIST_TEMPLATES, STANDARD_PHRASES
 from server.customers.sync import CUSTOMERS, SITES
+from server.feedback.sync import RATINGS
 from server.syncing.adapter import ModelAdapter
 from server.worklog.sync import NOTES, TIME_ENTRIES
 from server.workorders.sync import WORK_ORDERS
 from sync.engine import SyncEngine
 from sync.notify import Notifier
 
-ADAPTERS: list[ModelAdapter] = [CUSTOMERS, SITES, ASSETS, WORK_ORDERS, NOTES, TIME_ENTRIES]
+ADAPTERS: list[ModelAdapter] = [
+    # Reference data (read-only on devices)
+    CUSTOMERS,
+    SITES,
+    ASSETS,
+    CHECKLIST_TEMPLATES,
+    STANDARD_PHRASES,
+    # Field work (both ways)
+    WORK_ORDERS,
+    APPOINTMENTS,
+    APPOINTMENT_CHANGES,
+    CHECKLIST_RUNS,
+    NOTES,
+    TIME_ENTRIES,
+    RATINGS,
+]
 
 
 def build_engine(notifier: Notifier | None = None) -> SyncEngine:

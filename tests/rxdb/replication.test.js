@@ -31,23 +31,29 @@ async function note(dev, id) {
 // Limits only turn a hang into a readable failure; nothing here measures speed.
 const LIMIT = { timeout: 30_000 };
 
+// Open-source RxDB allows 13 live collections per process: one database holds every collection
+// for the first test and is closed; the two devices after it hold only what their tests use.
+const FIELD_WORK = ['workNotes', 'timeEntries'];
+
 describe('a stock RxDB client', { skip, ...LIMIT }, () => {
+  let everything;
   let phone;
   let tablet;
+  const earlierErrors = [];
 
   before(async () => {
-    phone = await device('phone', { batchSize: 2 }); // small pages: the checkpoint must advance
-    tablet = await device('tablet');
+    everything = await device('everything', { batchSize: 2 }); // small pages: the checkpoint must advance
   }, LIMIT);
 
   after(async () => {
+    await everything?.close();
     await phone?.close();
     await tablet?.close();
   }, LIMIT);
 
   test('pulls every collection exactly as the server holds it in scope', async () => {
     for (const spec of fixture.collections) {
-      const local = (await phone.db[spec.name].find().exec()).map((d) => d.toJSON());
+      const local = (await everything.db[spec.name].find().exec()).map((d) => d.toJSON());
       const expected = fixture.expected[spec.name];
       assert.deepEqual(
         local.map((d) => d.id).sort(),
@@ -61,6 +67,12 @@ describe('a stock RxDB client', { skip, ...LIMIT }, () => {
         assert.deepEqual(byId.get(doc.id), fields, `${spec.name} ${doc.id}`);
       }
     }
+    earlierErrors.push(...everything.errors);
+    await everything.close();
+    everything = null;
+    const field = fixture.collections.filter((spec) => FIELD_WORK.includes(spec.name));
+    phone = await device('phone', { collections: field, batchSize: 2 });
+    tablet = await device('tablet', { collections: field });
   });
 
   test('an insert is pushed and reaches the other device through the stream', async () => {
@@ -153,6 +165,6 @@ describe('a stock RxDB client', { skip, ...LIMIT }, () => {
   });
 
   test('no replication reported an error', () => {
-    assert.deepEqual([...phone.errors, ...tablet.errors], []);
+    assert.deepEqual([...earlierErrors, ...phone.errors, ...tablet.errors], []);
   });
 });
