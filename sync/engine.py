@@ -10,14 +10,14 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from sync import checkpoint as cp
-from sync import idempotency
+from sync import idempotency, stamp
 from sync.adapter import CollectionAdapter, Document, Principal
 from sync.clock import utcnow
 from sync.errors import Rejected
 from sync.merge import MergeResult, json_equal, merge
 from sync.models import SyncConflict, SyncMutation
 from sync.notify import Notifier
-from sync.registry import SYSTEM_FIELDS, CollectionSpec, Owner, UnknownCollection, validate_document_shape
+from sync.registry import SYSTEM_FIELDS, CollectionSpec, UnknownCollection, validate_document_shape
 from sync.scope import changes_after
 from sync.stamp import current_version
 
@@ -149,15 +149,36 @@ class SyncEngine:
             changed = any(r.outcome == "applied" for r in fresh)
             if changed:
                 await Notifier.announce(conn, [collection])
+            replayed = await self._replay_answers(adapter, principal, prepared, known, conn)
         if changed:
             self.notifier.wake([collection])
         answered = {r.mid: r.response for r in fresh}
-        answers: list[Document] = []
-        for row in prepared:
-            stored = known.get(row.mid)
-            response = stored.response if stored is not None else answered[row.mid]
-            if response is not None:
-                answers.append(response)
+        answered.update(replayed)
+        return [answer for row in prepared if (answer := answered[row.mid]) is not None]
+
+    async def _replay_answers(
+        self,
+        adapter: CollectionAdapter,
+        principal: Principal,
+        rows: Sequence[_Row],
+        known: Mapping[str, SyncMutation],
+        conn: BaseDBAsyncClient,
+    ) -> dict[str, Document | None]:
+        """A replay is answered from the master as it is now, not as it was: while the first
+        answer was lost, the device may have pulled past the document's version, and the stored
+        answer would leave it with a stale copy for good. A rejection stays a rejection."""
+        replays = [r for r in rows if r.mid in known]
+        if not replays:
+            return {}
+        loaded = await adapter.load(principal=principal, ids=sorted({r.doc_id for r in replays}), conn=conn)
+        answers: dict[str, Document | None] = {}
+        for row in replays:
+            stored = known[row.mid]
+            master = loaded.visible.get(row.doc_id)
+            if stored.outcome == "rejected" or master is None:
+                answers[row.mid] = stored.response
+            else:
+                answers[row.mid] = None if _same_content(adapter.spec, row.new, master) else master
         return answers
 
     def _prepare(self, collection: str, principal: str, row: Mapping[str, Any]) -> _Row:
@@ -198,8 +219,10 @@ class SyncEngine:
             principal=principal, ids=sorted({r.doc_id for r in rows if r.doc_id}), conn=conn
         )
         masters: dict[str, Document] = dict(loaded.visible)
-        for row in rows:
-            await self._apply(adapter, principal, row, masters, loaded.hidden, conn, isolate=isolate)
+        for i, row in enumerate(rows):
+            await self._apply(
+                adapter, principal, row, masters, loaded.hidden, conn, isolate=isolate, upcoming=len(rows) - i
+            )
 
     async def _apply(
         self,
@@ -211,6 +234,7 @@ class SyncEngine:
         conn: BaseDBAsyncClient,
         *,
         isolate: bool,
+        upcoming: int = 1,
     ) -> None:
         spec = adapter.spec
         master = masters.get(row.doc_id)
@@ -241,6 +265,8 @@ class SyncEngine:
                         principal=principal, document=result.document, master=master, conn=savepoint
                     )
             else:
+                # This row and every later one may write: stamp them all with one statement.
+                await stamp.reserve(conn, upcoming)
                 stored = await adapter.write(
                     principal=principal, document=result.document, master=master, conn=conn
                 )
@@ -287,11 +313,12 @@ class SyncEngine:
 
 
 def _same_content(spec: CollectionSpec, sent: Mapping[str, Any], master: Mapping[str, Any] | None) -> bool:
-    """Whether the device's copy already matches; server-owned fields reach it on its next pull."""
+    """Whether the device's copy already matches the master in every declared field, server-owned
+    ones included: the device must not rely on a later pull to learn them (it may already have
+    pulled past this document's version while its edit was pending)."""
     if master is None:
         return False
-    server_owned = {name for name, owner in spec.fields.items() if owner is Owner.SERVER}
-    keys = (set(sent) | set(master)) - SYSTEM_FIELDS - server_owned
+    keys = (set(sent) | set(master) | set(spec.fields)) - SYSTEM_FIELDS
     return all(json_equal(sent.get(k), master.get(k)) for k in keys) and bool(sent.get("deleted")) == bool(
         master.get("deleted")
     )

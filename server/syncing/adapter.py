@@ -16,7 +16,7 @@ from tortoise.queryset import QuerySet, ValuesQuery
 
 from server.core.actor import Actor
 from server.core.errors import DomainError
-from server.syncing.fields import Decoder, F, _dt_out, _uuid_out, decoder
+from server.syncing.fields import ColumnDecoder, F, _dt_out, _uuid_out, column_decoder
 from sync.adapter import Document, Loaded, Principal
 from sync.errors import Rejected
 from sync.registry import CollectionSpec
@@ -70,30 +70,35 @@ class ModelAdapter:
         return self.scope(_actor(principal), include_deleted=True)
 
     @cached_property
-    def _decoding(self) -> tuple[tuple[str, ...], tuple[tuple[str, Decoder], ...]]:
-        """Document keys in `_columns` order, and the decoder of each key whose raw value is not
-        already its document value."""
+    def _decoding(self) -> tuple[tuple[str, ...], tuple[tuple[int, ColumnDecoder], ...]]:
+        """Document keys in `_columns` order, and the decoder of each column whose raw values are
+        not already document values."""
         meta = self.model._meta.fields_map
         keys = ("id", "version", "deleted", "updatedAt", *self.fields)
         decoders = (
-            decoder(_uuid_out, meta["id"]),
-            int,
-            bool,
-            decoder(_dt_out, meta["updated_at"]),
-            *(decoder(f.out, meta[f.column]) for f in self.fields.values()),
+            column_decoder(_uuid_out, meta["id"]),
+            _ints,
+            _bools,
+            column_decoder(_dt_out, meta["updated_at"]),
+            *(column_decoder(f.out, meta[f.column]) for f in self.fields.values()),
         )
-        return keys, tuple((k, d) for k, d in zip(keys, decoders, strict=True) if d is not None)
+        return keys, tuple((i, d) for i, d in enumerate(decoders) if d is not None)
 
     async def _fetch(self, query: QuerySet[Any], conn: BaseDBAsyncClient) -> list[Document]:
         """The documents of `query`'s rows, decoded as `to_doc` would decode Tortoise's values."""
         sql, params = _compiled(query.using_db(conn).values(*self._columns))
         _, rows = await conn.execute_query(sql, params)
+        return self._decode(rows)
+
+    def _decode(self, rows: Sequence[Any]) -> list[Document]:
+        # Column by column: a page's values of one column are checked and converted in one go.
+        if not rows:
+            return []
         keys, decoded = self._decoding
-        docs: list[Document] = [dict(zip(keys, row, strict=True)) for row in rows]
-        for doc in docs:
-            for key, decode in decoded:
-                doc[key] = decode(doc[key])
-        return docs
+        columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
+        for index, decode in decoded:
+            columns[index] = decode(columns[index])
+        return [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)]
 
     async def pull(
         self, *, principal: Principal, after_version: int, limit: int, conn: BaseDBAsyncClient
@@ -130,17 +135,47 @@ class ModelAdapter:
             }
             if master is None or bool(master.get("deleted")) != values["deleted"]:
                 changed.add("deleted")
-            row = None
-            if master is not None:
-                row = await self.model.filter(id=master["id"]).using_db(conn).select_for_update().first()
+            row = None if master is None else await self._row_for_update(str(master["id"]), conn)
             values["id"] = _as_uuid(str(document["id"]))
             if values["id"] is None:
                 raise Rejected("INVALID_DOCUMENT", "id must be a UUID")
             saved = await self.write_fn(actor, values, row, changed, conn)
         except DomainError as exc:
             raise Rejected(exc.code, exc.message) from exc
-        fresh = await self._fetch(self.model.filter(id=saved.pk), conn)
-        return fresh[0]
+        return await self._document(str(saved.pk), conn)
+
+    # A push writes row by row, so these two run once per pushed row: their SQL is written out
+    # here because building it through the ORM's query builder costs more than running it.
+
+    async def _row_for_update(self, pk: str, conn: BaseDBAsyncClient) -> Model | None:
+        """The current row as a model object, locked until commit (PostgreSQL; SQLite has one writer)."""
+        dialect = conn.capabilities.dialect
+        if dialect not in _PLACEHOLDER:
+            return await self.model.filter(id=pk).using_db(conn).select_for_update().first()
+        lock = " FOR UPDATE" if dialect == "postgres" else ""
+        sql = f'SELECT * FROM "{self.model._meta.db_table}" WHERE "id" = {_PLACEHOLDER[dialect]}{lock}'  # noqa: S608 (names from the model)
+        _, rows = await conn.execute_query(sql, [pk])
+        return self.model._init_from_db(**dict(rows[0])) if rows else None
+
+    async def _document(self, pk: str, conn: BaseDBAsyncClient) -> Document:
+        dialect = conn.capabilities.dialect
+        if dialect not in _PLACEHOLDER:
+            return (await self._fetch(self.model.filter(id=pk), conn))[0]
+        columns = ", ".join(f'"{c}"' for c in self._columns)
+        sql = f'SELECT {columns} FROM "{self.model._meta.db_table}" WHERE "id" = {_PLACEHOLDER[dialect]}'  # noqa: S608 (names from the model)
+        _, rows = await conn.execute_query(sql, [pk])
+        return self._decode(rows)[0]
+
+
+_PLACEHOLDER = {"sqlite": "?", "postgres": "$1"}
+
+
+def _ints(column: Sequence[Any]) -> Sequence[Any]:
+    return tuple(map(int, column))
+
+
+def _bools(column: Sequence[Any]) -> Sequence[Any]:
+    return tuple(map(bool, column))
 
 
 def _actor(principal: Principal) -> Actor:

@@ -48,3 +48,28 @@ def note(work_order_id: Any, body: str = "Replaced the ONU power adapter", **kw:
     }
     doc.update(kw)
     return doc
+
+
+def applied(answer: list[dict[str, Any]], *sent: dict[str, Any]) -> bool:
+    """Every row went through: nothing rejected, and whatever came back (the master, when it holds
+    server-filled fields the device lacked) carries the device's own values."""
+    if any("rejected" in doc for doc in answer):
+        return False
+    by_id = {doc["id"]: doc for doc in answer}
+    skip = {
+        "authorId",
+        "technicianId",
+        "changedById",
+        "fromStart",
+        "fromEnd",
+        "version",
+        "updatedAt",
+        "deleted",
+    }
+    return all(
+        by_id[doc["id"]][k] == v
+        for doc in sent
+        if doc["id"] in by_id
+        for k, v in doc.items()
+        if k not in skip
+    )

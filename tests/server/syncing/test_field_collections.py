@@ -13,7 +13,7 @@ from server.core.clock import utcnow
 from server.feedback.models import SatisfactionRating
 from server.workorders.models import Status, WorkOrder
 from tests.factories import make_user, make_work_order
-from tests.server.syncing.helpers import pull_all, push
+from tests.server.syncing.helpers import applied, pull_all, push
 
 
 def _iso(value: Any) -> str:
@@ -70,7 +70,7 @@ async def test_reschedule_is_a_change_row_and_editing_the_window_is_refused(db: 
         "reason": "Customer asked for the afternoon",
         "initiatedBy": "customer",
     }
-    assert await push(device, "appointmentChanges", [{"newDocumentState": change}]) == []
+    assert applied(await push(device, "appointmentChanges", [{"newDocumentState": change}]), change)
     stored = await Appointment.get(id=doc["id"])
     assert abs((stored.window_start - (start + timedelta(hours=3))).total_seconds()) < 1
     changes, _ = await pull_all(device, "appointmentChanges")

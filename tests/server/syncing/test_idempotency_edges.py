@@ -8,15 +8,16 @@ from server.core.roles import Role
 from server.worklog.models import WorkNote
 from sync.models import SyncMutation
 from tests.factories import make_user, make_work_order
-from tests.server.syncing.helpers import note, push
+from tests.server.syncing.helpers import applied, note, push
 
 
 async def test_same_mutation_id_from_two_users_are_two_mutations(db: Any, as_user: Any) -> None:
     tech1, tech2 = await make_user(), await make_user()
     o1, o2 = await make_work_order(assigned_to=tech1), await make_work_order(assigned_to=tech2)
     d1, d2 = await as_user(tech1), await as_user(tech2)
-    assert await push(d1, "workNotes", [{"newDocumentState": note(o1.id), "mutationId": "m-1"}]) == []
-    assert await push(d2, "workNotes", [{"newDocumentState": note(o2.id), "mutationId": "m-1"}]) == []
+    n1, n2 = note(o1.id), note(o2.id)
+    assert applied(await push(d1, "workNotes", [{"newDocumentState": n1, "mutationId": "m-1"}]), n1)
+    assert applied(await push(d2, "workNotes", [{"newDocumentState": n2, "mutationId": "m-1"}]), n2)
     assert await WorkNote.all().count() == 2
 
 
@@ -25,7 +26,9 @@ async def test_a_row_repeated_in_one_batch_is_applied_once(db: Any, as_user: Any
     order = await make_work_order(assigned_to=tech)
     device = await as_user(tech)
     row = {"newDocumentState": note(order.id), "mutationId": "twice"}
-    assert await push(device, "workNotes", [row, row]) == []
+    answer = await push(device, "workNotes", [row, row])
+    assert applied(answer, row["newDocumentState"])
+    assert len(answer) == 2  # both copies answered: the device learns the server-filled author
     assert await WorkNote.all().count() == 1
     assert await SyncMutation.all().count() == 1
 
@@ -56,7 +59,8 @@ async def test_conflict_log_pages_with_cursors(db: Any, as_user: Any) -> None:
         await push(phone, "workNotes", [{"newDocumentState": theirs, "assumedMasterState": previous}])
         previous = theirs
     desk = await as_user(await make_user(Role.DISPATCHER))
-    query = "query($a: String) { syncConflicts(first: 2, after: $a) { edges { node { lost } } pageInfo { endCursor hasNextPage } } }"
+    page = "edges { node { lost } } pageInfo { endCursor hasNextPage }"
+    query = f"query($a: String) {{ syncConflicts(first: 2, after: $a) {{ {page} }} }}"
     first = (await desk.data(query, {"a": None}))["syncConflicts"]
     second = (await desk.data(query, {"a": first["pageInfo"]["endCursor"]}))["syncConflicts"]
     lost = [e["node"]["lost"] for e in first["edges"] + second["edges"]]
