@@ -1,5 +1,5 @@
 """The `doorstep` command: serve, migrate, seed-demo, create-user, import, rotate-jwt-key,
-export-schema.
+export-schema, report.
 
 Exit codes: 0 success, 1 failure (the reason on one line of stderr, no traceback), 2 bad usage.
 Settings come from DOORSTEP_* environment variables, checked before anything else runs.
@@ -75,6 +75,14 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument(
         "--output", metavar="PATH", help="file to write or check (default schema/schema.graphql)"
     )
+
+    report = commands.add_parser("report", help="supervisor reports: the monthly PDF and CSV, report facts")
+    reports = report.add_subparsers(dest="report", metavar="REPORT", required=True)
+    monthly = reports.add_parser("monthly", help="write a month's report as PDF and CSV")
+    monthly.add_argument("--month", required=True, metavar="YYYY-MM", help="the month, e.g. 2026-10")
+    monthly.add_argument("--lang", default="zh-CN", choices=["zh-CN", "en"], help="language (default zh-CN)")
+    monthly.add_argument("--out", default=".", metavar="DIR", help="directory for the files (default .)")
+    reports.add_parser("backfill", help="compute the report facts of work orders that lack them or are stale")
     return parser
 
 
@@ -123,6 +131,7 @@ def _handler(command: str) -> Handler:
         "import": cli_commands.import_file,
         "rotate-jwt-key": cli_commands.rotate_jwt_key,
         "export-schema": cli_commands.export_schema,
+        "report": cli_commands.report,
     }
     return handlers[command]
 

@@ -198,3 +198,40 @@ def export_schema(args: argparse.Namespace, settings: Settings | None) -> int:
     path.write_text(sdl, encoding="utf-8")
     print(f"Wrote {path}.")
     return 0
+
+
+def report(args: argparse.Namespace, settings: Settings | None) -> int:
+    """`report monthly` writes a month's PDF and CSV; `report backfill` brings report facts up to date."""
+    from server.imports.progress import ProgressBar
+    from server.reports import facts, monthly
+
+    settings = _settings(settings)
+    tz = settings.default_timezone
+
+    def progress(total: int) -> ProgressBar | None:
+        return ProgressBar(total, label="report facts") if total else None
+
+    async def backfill() -> int:
+        bar = progress(await facts.count_stale())
+        done = await facts.refresh_stale(actor=None, advance=bar.advance if bar else None)
+        if bar:
+            bar.finish()
+        print(f"Report facts refreshed for {done} work order(s).")
+        return 0
+
+    async def month_report() -> int:
+        bar = progress(await monthly.stale_in_month(args.month, tz))
+        made = await monthly.monthly_report(
+            actor=None, month=args.month, lang=args.lang, tz=tz, advance=bar.advance if bar else None
+        )
+        if bar:
+            bar.finish()
+        pdf, csv = monthly.write_report(made, Path(args.out))
+        print(monthly.summary(made))
+        print(f"Wrote {pdf} and {csv} ({len(made.rows)} rows).")
+        return 0
+
+    if args.report == "backfill":
+        return _with_database(settings, backfill)
+    monthly.parse_month(args.month)  # a typo stops here, before the database is touched
+    return _with_database(settings, month_report)

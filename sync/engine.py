@@ -34,6 +34,7 @@ class PullResult:
 @dataclass
 class _Row:
     mid: str
+    client_mid: str | None  # echoed back in rejections so the device can match its outbox entry
     doc_id: str
     assumed: Document | None
     new: Document
@@ -127,6 +128,7 @@ class SyncEngine:
                     unique.setdefault(r.mid, r)
             fresh = list(unique.values())
             await self._apply_all(adapter, principal, fresh, conn)
+            versions = await self._versions(adapter, principal, fresh, conn)
             records: list[SyncMutation] = []
             for row in fresh:
                 records.append(
@@ -139,6 +141,7 @@ class SyncEngine:
                         response=row.response,
                         # What the device tried, kept when it was not applied as sent.
                         attempted=row.new if row.outcome in {"rejected", "conflict"} else None,
+                        doc_version=versions.get(row.doc_id),
                     )
                 )
             if records:
@@ -155,6 +158,16 @@ class SyncEngine:
         answered = {r.mid: r.response for r in fresh}
         answered.update(replayed)
         return [answer for row in prepared if (answer := answered[row.mid]) is not None]
+
+    @staticmethod
+    async def _versions(
+        adapter: CollectionAdapter, principal: Principal, rows: Sequence[_Row], conn: BaseDBAsyncClient
+    ) -> dict[str, int]:
+        ids = sorted({r.doc_id for r in rows if r.doc_id})
+        if not ids:
+            return {}
+        loaded = await adapter.load(principal=principal, ids=ids, conn=conn)
+        return {doc_id: int(doc["version"]) for doc_id, doc in loaded.visible.items()}
 
     async def _replay_answers(
         self,
@@ -175,7 +188,8 @@ class SyncEngine:
         for row in replays:
             stored = known[row.mid]
             master = loaded.visible.get(row.doc_id)
-            if stored.outcome == "rejected" or master is None:
+            unchanged = master is not None and int(master["version"]) == stored.doc_version
+            if stored.outcome == "rejected" or master is None or unchanged:
                 answers[row.mid] = stored.response
             else:
                 answers[row.mid] = None if _same_content(adapter.spec, row.new, master) else master
@@ -187,6 +201,7 @@ class SyncEngine:
         doc_id = new.get("id") if isinstance(new, Mapping) else None
         return _Row(
             mid=idempotency.mutation_id(principal=principal, collection=collection, row=row),
+            client_mid=str(row["mutationId"]) if row.get("mutationId") else None,
             doc_id=str(doc_id) if isinstance(doc_id, str) else "",
             assumed=dict(assumed) if isinstance(assumed, Mapping) else None,
             new=dict(new) if isinstance(new, Mapping) else {},
@@ -284,7 +299,7 @@ class SyncEngine:
     def _reject(row: _Row, master: Document | None, code: str, message: str) -> None:
         row.outcome = "rejected"
         base = master if master is not None else {"id": row.doc_id, "deleted": True, "version": 0}
-        row.response = {**base, "rejected": {"code": code, "message": message, "mutationId": row.mid}}
+        row.response = {**base, "rejected": {"code": code, "message": message, "mutationId": row.client_mid}}
 
     async def stream(
         self, *, collection: str, principal: Principal, checkpoint: Mapping[str, Any] | None, limit: int = 200

@@ -40,6 +40,7 @@ def record(
     outcome: str,
     response: dict[str, Any] | None,
     attempted: dict[str, Any] | None = None,
+    doc_version: int | None = None,
 ) -> SyncMutation:
     return SyncMutation(
         mutation_id=mid,
@@ -49,4 +50,5 @@ def record(
         outcome=outcome,
         response=response,
         attempted=attempted,
+        doc_version=doc_version,
     )

@@ -28,6 +28,9 @@ class SyncMutation(Model):
     outcome = fields.CharField(max_length=16)  # applied | noop | conflict | rejected
     response: fields.Field[dict[str, Any] | None] = fields.JSONField(null=True)
     attempted: fields.Field[dict[str, Any] | None] = fields.JSONField(null=True)
+    # The document's version when the answer was given: a replay with nothing changed since
+    # gets the same answer; otherwise it is answered from the master as it is now.
+    doc_version = fields.BigIntField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -139,3 +139,41 @@ async def make_appointment(work_order: WorkOrder, *, start: datetime, hours: flo
     appointment = Appointment(**fields)
     await persist.save(appointment, actor=None)
     return appointment
+
+
+async def make_photo(work_order: WorkOrder, *, data: bytes, **kw: Any) -> Any:
+    """A photo record on `work_order` naming the file `data` (its bytes are not uploaded)."""
+    import hashlib  # local: keeps this append-only addition self-contained
+
+    from server.media.models import Photo
+
+    fields: dict[str, Any] = {
+        "work_order": work_order,
+        "taken_by_id": work_order.assigned_to_id,  # type: ignore[attr-defined]
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "content_type": "image/jpeg",
+        "size": len(data),
+        "caption": "Fibre terminal after the repair",
+    }
+    fields.update(kw)
+    photo = Photo(**fields)
+    await persist.save(photo, actor=None)
+    return photo
+
+
+async def make_knowledge_entry(**kw: Any) -> Any:
+    """A knowledge entry with its search terms computed as the service would."""
+    from server.knowledge import tokens  # local: keeps this append-only addition self-contained
+    from server.knowledge.models import KnowledgeEntry, ProblemType
+
+    fields: dict[str, Any] = {
+        "problem_type": ProblemType.HARDWARE,
+        "system_type": "ONU",
+        "symptom_en": "No internet",
+        "solution_en": "Restart the ONU",
+    }
+    fields.update(kw)
+    entry = KnowledgeEntry(**fields)
+    entry.search_terms = tokens.search_terms({name: getattr(entry, name) for name in tokens.WEIGHTS})
+    await persist.save(entry, actor=None)
+    return entry

@@ -19,6 +19,8 @@ from server.customers.graphql import (
 )
 from server.graphql.context import Info
 from server.graphql.pagination import Connection, paginate
+from server.labels import http as label_http
+from server.labels import qr as label_qr
 
 SealStateEnum = strawberry.enum(SealState, name="SealState")
 
@@ -86,6 +88,21 @@ class AssetType:
     @strawberry.field
     async def customer(self, info: Info) -> CustomerType | None:
         return await visible_customer(info, self.customer_id)
+
+    @strawberry.field
+    def tag_url(self, info: Info) -> str:
+        """What the QR code on the asset's label holds: opened on a phone, it shows this asset."""
+        return label_qr.tag_url(info.context.settings.public_base_url, self.tag_code)
+
+    @strawberry.field
+    def label_png_url(self, info: Info) -> str:
+        """The label as PNG: GET with the Bearer token; takes `?layout=` and `?dpi=`."""
+        return label_http.label_image_url(info.context.settings.public_base_url, self.id, "png")
+
+    @strawberry.field
+    def label_svg_url(self, info: Info) -> str:
+        """The label as SVG: GET with the Bearer token; takes `?layout=`."""
+        return label_http.label_image_url(info.context.settings.public_base_url, self.id, "svg")
 
 
 @strawberry.input

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 
 from server.auth.models import User
 from server.core.models import SyncedRecord
 from server.customers.models import Customer, Site
+
+if TYPE_CHECKING:
+    from server.workorders.models import WorkOrder
 
 
 class SealState(StrEnum):
@@ -43,3 +47,26 @@ class Asset(SyncedRecord):
 
     class Meta:
         table = "asset"
+
+
+class AssetScan(SyncedRecord):
+    # A technician scanned (or picked) an asset on a visit and recorded what he found. Created on
+    # the device, often offline; only the mismatch note changes afterwards.
+    asset: fields.ForeignKeyRelation[Asset] = fields.ForeignKeyField(
+        "doorstep.Asset", related_name="scans", on_delete=fields.RESTRICT
+    )
+    work_order: fields.ForeignKeyRelation[WorkOrder] = fields.ForeignKeyField(
+        "doorstep.WorkOrder", related_name="asset_scans", on_delete=fields.CASCADE
+    )
+    scanned_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "doorstep.User", related_name="asset_scans", null=True, on_delete=fields.SET_NULL
+    )
+    scanned_at = fields.DatetimeField()  # the device's clock
+    tag_code = fields.CharField(max_length=32, default="")  # as read from the label; "" when picked by hand
+    seal_state = fields.CharEnumField(SealState, max_length=8, default=SealState.NONE)
+    photo_sha256 = fields.CharField(max_length=64, null=True)  # the seal's photo in the media store
+    mismatch = fields.BooleanField(default=False)  # the device differs from the asset record
+    mismatch_note = fields.TextField(default="")
+
+    class Meta:
+        table = "asset_scan"

@@ -22,8 +22,14 @@ MODEL_MODULES = [
     "server.checklists.models",
     "server.sla.models",
     "server.feedback.models",
+    "server.followup.models",
+    "server.problems.models",
+    "server.knowledge.models",
     "server.audit.models",
     "server.worklog.models",
+    "server.media.models",
+    "server.signatures.models",
+    "server.reports.models",
     "sync.models",
 ]
 # Pragmas for the embedded database: WAL lets readers run beside the single writer, and the

@@ -12,6 +12,7 @@ from server.audit.service import record_change
 from server.core.actor import Actor
 from server.core.models import SyncedRecord
 from server.core.serialize import snapshot
+from server.syncing import touch
 from sync.stamp import next_versions
 
 
@@ -41,8 +42,9 @@ async def _save(
 ) -> None:
     is_new = before is None
     if isinstance(obj, SyncedRecord):
-        # Stamped last, just before commit, so the counter's lock is held as briefly as possible.
+        # The counter row stays locked until commit, so versions follow commit order (sync/stamp.py).
         obj.version = await next_versions(conn)
+        touch.mark(obj)
     await obj.save(using_db=conn, force_create=is_new)
     await record_change(
         conn=conn,

@@ -7,7 +7,8 @@ in some request.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -16,10 +17,23 @@ from urllib.parse import urlsplit
 PREFIX = "DOORSTEP_"
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
+_MB = 1024 * 1024
+_S3_REQUIRED = ("S3_ENDPOINT", "S3_BUCKET", "S3_ACCESS_KEY", "S3_SECRET_KEY")
 
 
 class SettingsError(ValueError):
     """A configuration value is wrong; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class S3Config:
+    """An S3-compatible bucket for the media store (path-style requests, SigV4)."""
+
+    endpoint: str
+    bucket: str
+    access_key: str = field(repr=False)
+    secret_key: str = field(repr=False)
+    region: str = "us-east-1"
 
 
 @dataclass(frozen=True)
@@ -38,6 +52,9 @@ class Settings:
     max_query_depth: int = 12
     max_query_tokens: int = 4000
     max_query_aliases: int = 30
+    max_upload_bytes: int = 25 * 1024 * 1024
+    upload_quota_bytes: int = 2 * 1024 * 1024 * 1024
+    s3: S3Config | None = None  # None: media live under <data_dir>/media
 
     @property
     def is_sqlite(self) -> bool:
@@ -70,6 +87,12 @@ class Settings:
             default_timezone=_parse_timezone(get("TIMEZONE") or defaults.default_timezone),
             pwa_dist=Path(get("PWA_DIST") or defaults.pwa_dist),
             demo_password=get("DEMO_PASSWORD") or None,
+            max_upload_bytes=_parse_int("MAX_UPLOAD_MB", get("MAX_UPLOAD_MB"), 25, low=1, high=2047) * _MB,
+            upload_quota_bytes=_parse_int(
+                "UPLOAD_QUOTA_MB", get("UPLOAD_QUOTA_MB"), 2048, low=1, high=10_000_000
+            )
+            * _MB,
+            s3=_parse_s3(get),
         )
 
 
@@ -124,3 +147,24 @@ def _check_http_url(name: str, url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         raise SettingsError(f"{PREFIX}{name} must be an http(s) URL, got {url!r}")
+
+
+def _parse_s3(get: Callable[[str], str | None]) -> S3Config | None:
+    values = {name: (get(name) or "").strip() for name in (*_S3_REQUIRED, "S3_REGION")}
+    if not any(values[name] for name in _S3_REQUIRED):
+        return None
+    missing = [PREFIX + name for name in _S3_REQUIRED if not values[name]]
+    if missing:
+        raise SettingsError(f"The S3 media store also needs {', '.join(missing)}")
+    endpoint = values["S3_ENDPOINT"].rstrip("/")
+    _check_http_url("S3_ENDPOINT", endpoint)
+    bucket = values["S3_BUCKET"]
+    if not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", bucket):
+        raise SettingsError(f"{PREFIX}S3_BUCKET must be a valid bucket name, got {bucket!r}")
+    return S3Config(
+        endpoint=endpoint,
+        bucket=bucket,
+        access_key=values["S3_ACCESS_KEY"],
+        secret_key=values["S3_SECRET_KEY"],
+        region=values["S3_REGION"] or "us-east-1",
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
@@ -38,6 +39,11 @@ class GraphQLView(GraphQL[Context, None]):
         self.secrets = secrets
         self.limiter = limiter
         self.sync = sync
+
+    def encode_json(self, data: object) -> str:
+        # orjson: pulls of a thousand documents are serialised several times faster. Text, not
+        # bytes: the same encoder feeds WebSocket messages, which must be text frames.
+        return orjson.dumps(data).decode()
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         ctx = Context(

@@ -19,12 +19,14 @@ from server.core.errors import DomainError
 from server.syncing.fields import ColumnDecoder, F, _dt_out, _uuid_out, column_decoder
 from sync.adapter import Document, Loaded, Principal
 from sync.errors import Rejected
-from sync.registry import CollectionSpec
+from sync.registry import CollectionSpec, Owner
 
 # (actor, include_deleted) -> the rows this actor may replicate
 ScopeFn = Callable[..., QuerySet[Any]]
 # (actor, merged document as column values, current row or None, changed columns, conn) -> saved row
 WriteFn = Callable[[Actor, dict[str, Any], Any, set[str], BaseDBAsyncClient], Awaitable[Model]]
+# Adds server-computed fields (named in `computed`) to documents read from the database, in place.
+EnrichFn = Callable[[list[Document], BaseDBAsyncClient], Awaitable[None]]
 
 
 @dataclass
@@ -34,6 +36,7 @@ class ModelAdapter:
     fields: Mapping[str, F]
     scope: ScopeFn
     write_fn: WriteFn | None = None
+    enrich: EnrichFn | None = None
 
     @classmethod
     def build(
@@ -44,11 +47,12 @@ class ModelAdapter:
         fields: Mapping[str, F],
         scope: ScopeFn,
         write: WriteFn | None = None,
+        computed: tuple[str, ...] = (),
+        enrich: EnrichFn | None = None,
     ) -> ModelAdapter:
-        spec = CollectionSpec(
-            name=name, fields={k: f.owner for k, f in fields.items()}, read_only=write is None
-        )
-        return cls(spec=spec, model=model, fields=fields, scope=scope, write_fn=write)
+        owners = {k: f.owner for k, f in fields.items()} | dict.fromkeys(computed, Owner.SERVER)
+        spec = CollectionSpec(name=name, fields=owners, read_only=write is None)
+        return cls(spec=spec, model=model, fields=fields, scope=scope, write_fn=write, enrich=enrich)
 
     @property
     def _columns(self) -> list[str]:
@@ -88,7 +92,10 @@ class ModelAdapter:
         """The documents of `query`'s rows, decoded as `to_doc` would decode Tortoise's values."""
         sql, params = _compiled(query.using_db(conn).values(*self._columns))
         _, rows = await conn.execute_query(sql, params)
-        return self._decode(rows)
+        docs = self._decode(rows)
+        if self.enrich is not None:
+            await self.enrich(docs, conn)
+        return docs
 
     def _decode(self, rows: Sequence[Any]) -> list[Document]:
         # Column by column: a page's values of one column are checked and converted in one go.
@@ -164,7 +171,10 @@ class ModelAdapter:
         columns = ", ".join(f'"{c}"' for c in self._columns)
         sql = f'SELECT {columns} FROM "{self.model._meta.db_table}" WHERE "id" = {_PLACEHOLDER[dialect]}'  # noqa: S608 (names from the model)
         _, rows = await conn.execute_query(sql, [pk])
-        return self._decode(rows)[0]
+        docs = self._decode(rows)
+        if self.enrich is not None:
+            await self.enrich(docs, conn)
+        return docs[0]
 
 
 _PLACEHOLDER = {"sqlite": "?", "postgres": "$1"}

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from server.appointments.sync import APPOINTMENT_CHANGES, APPOINTMENTS
+from server.assets.scan_sync import ASSET_SCANS
 from server.assets.sync import ASSETS
 from server.checklists.sync import CHECKLIST_RUNS, CHECKLIST_TEMPLATES, STANDARD_PHRASES
 from server.customers.sync import CUSTOMERS, SITES
 from server.feedback.sync import RATINGS
+from server.knowledge.sync import KNOWLEDGE_ENTRIES
+from server.media.sync import PHOTOS
+from server.signatures.sync import SIGNATURES
 from server.syncing.adapter import ModelAdapter
 from server.worklog.sync import NOTES, TIME_ENTRIES
 from server.workorders.sync import WORK_ORDERS
@@ -20,6 +24,7 @@ ADAPTERS: list[ModelAdapter] = [
     ASSETS,
     CHECKLIST_TEMPLATES,
     STANDARD_PHRASES,
+    KNOWLEDGE_ENTRIES,
     # Field work (both ways)
     WORK_ORDERS,
     APPOINTMENTS,
@@ -27,7 +32,10 @@ ADAPTERS: list[ModelAdapter] = [
     CHECKLIST_RUNS,
     NOTES,
     TIME_ENTRIES,
+    ASSET_SCANS,
     RATINGS,
+    PHOTOS,
+    SIGNATURES,
 ]
 
 

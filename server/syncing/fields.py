@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import Enum
@@ -98,7 +98,7 @@ def choice(column: str, owner: Owner) -> F:
 
 Decoder = Callable[[Any], Any]
 _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-# str() of a UTC datetime, as Tortoise stores it on SQLite; group 1 is the part `isoformat` keeps.
+# str() of a UTC datetime, as Tortoise stores it on SQLite; groups 1 and 2 are what `isoformat` keeps.
 _STORED_UTC = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2}) ([0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{6})?)\+00:00")
 
 
@@ -169,7 +169,7 @@ def _uuid_decoder(general: Decoder) -> Decoder:
         # Tortoise stores str(uuid) on SQLite, so a canonical string is the UUID's own spelling.
         if type(raw) is str and _CANONICAL_UUID.fullmatch(raw):
             return raw
-        if type(raw) is uuid.UUID:
+        if isinstance(raw, uuid.UUID):  # asyncpg returns its own subclass
             return str(raw)
         return general(raw)
 
@@ -189,3 +189,88 @@ def _enum_decoder(general: Decoder, values: set[str]) -> Decoder:
         return raw if type(raw) is str and raw in values else general(raw)
 
     return decode
+
+
+# --- whole columns -------------------------------------------------------------------------------
+
+Column = Sequence[Any]
+ColumnDecoder = Callable[[Column], Column]
+_UUID_TEXT = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+_UTC_TEXT = r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}\+00:00"
+_DATE_TEXT = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+_UUID_LINES = re.compile(rf"(?:{_UUID_TEXT}\n)*{_UUID_TEXT}")
+_UTC_LINES = re.compile(rf"(?:{_UTC_TEXT}\n)*{_UTC_TEXT}")
+_DATE_LINES = re.compile(rf"(?:{_DATE_TEXT}\n)*{_DATE_TEXT}")
+_UTC_PARTS = re.compile(r"(.{10}) (.{15})\+00:00")
+
+
+def column_decoder(out: Callable[[Any], Any], field: orm.Field[Any]) -> ColumnDecoder | None:
+    """`decoder` for one column of a whole page: when every value has the usual stored form, one
+    pass in C checks and converts them all; otherwise each value goes through `decoder`.
+    None when the raw values already are the document values."""
+    single = decoder(out, field)
+    if single is None:
+        return None
+    whole = _whole_column(out, field)
+
+    def decode(column: Column) -> Column:
+        done = whole(column) if whole is not None else None
+        return done if done is not None else tuple(map(single, column))
+
+    return decode
+
+
+def _whole_column(
+    out: Callable[[Any], Any], field: orm.Field[Any]
+) -> Callable[[Column], Column | None] | None:
+    if out is _dt_out and isinstance(field, orm.DatetimeField):
+        return _utc_column
+    if out is _date_out and type(field) is orm.DateField:
+        return _date_column
+    if out is _uuid_out and isinstance(field, orm.UUIDField):
+        return _uuid_column
+    if out is _same and type(field) is orm.BooleanField:
+        return _bool_column
+    if out is _enum_out and isinstance(field, orm.data.CharEnumFieldInstance):
+        values = {str(m.value) for m in field.enum_type if isinstance(m.value, str)}
+        return lambda column: column if values.issuperset(column) else None
+    return None
+
+
+def _lines(column: Column, pattern: re.Pattern[str]) -> str | None:
+    """The column's values joined by newlines, if every one is a string of the pattern's form."""
+    try:
+        joined = "\n".join(column)  # raises for a value that is not a string (None included)
+    except TypeError:
+        return None
+    return joined if pattern.fullmatch(joined) else None
+
+
+def _utc_column(column: Column) -> Column | None:
+    joined = _lines(column, _UTC_LINES)
+    # Zero microseconds: isoformat drops them, so that spelling goes value by value.
+    if joined is None or ".000000+" in joined:
+        return None
+    try:
+        list(map(datetime.fromisoformat, column))  # the pattern does not check ranges
+    except ValueError:
+        return None
+    return _UTC_PARTS.sub(r"\1T\2Z", joined).split("\n")
+
+
+def _date_column(column: Column) -> Column | None:
+    if _lines(column, _DATE_LINES) is None:
+        return None
+    try:
+        list(map(date.fromisoformat, column))
+    except ValueError:
+        return None
+    return column
+
+
+def _uuid_column(column: Column) -> Column | None:
+    return column if _lines(column, _UUID_LINES) is not None else None
+
+
+def _bool_column(column: Column) -> Column | None:
+    return None if None in column else tuple(map(bool, column))

@@ -23,6 +23,7 @@ from server.core.clock import utcnow
 from server.core.errors import InvalidTransition, NotFound, ValidationFailed
 from server.core.roles import DESK, Role
 from server.core.serialize import snapshot
+from server.reports.facts import refresh_facts
 from server.workorders import scope
 from server.workorders.lifecycle import (
     LATE_REPORTABLE,
@@ -236,6 +237,8 @@ async def apply_transition(
     snap = before if before is not None else snapshot(order)
     _stamp(order, target=target, inputs=inputs, now=occurred_at(order, at), reassign=reassign)
     await persist.save(order, actor=actor, before=snap, action=f"to_{target.value}", conn=conn)
+    # Report figures are aggregates over per-order facts, kept current with every move.
+    await refresh_facts(order, actor=actor, conn=conn)
 
 
 async def transition(

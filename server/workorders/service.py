@@ -22,6 +22,7 @@ from server.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from server.core.roles import DESK, Role
 from server.core.serialize import snapshot
 from server.customers.models import Customer, Site
+from server.problems.detection import flag_repeat_fault
 from server.workorders import scope
 from server.workorders.actions import (
     acknowledge_escalation,
@@ -160,6 +161,7 @@ async def _insert(actor: Actor, *, id: uuid.UUID, fields: dict[str, Any], assets
         await persist.save(order, actor=actor, conn=conn)
         if assets:
             await order.assets.add(*assets, using_db=conn)
+        await flag_repeat_fault(order, conn=conn)
     return order
 
 

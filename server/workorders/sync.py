@@ -15,12 +15,15 @@ from server.core.actor import Actor
 from server.core.errors import Forbidden, ValidationFailed
 from server.core.roles import DESK
 from server.core.serialize import snapshot
+from server.customers.models import Site
+from server.sla.calendar import DEFAULT_TZ
 from server.syncing.adapter import ModelAdapter
 from server.syncing.fields import choice, day, ref, text, when
 from server.workorders import scope
 from server.workorders.actions import apply_transition, mark_late, occurred_at
 from server.workorders.models import Status, WorkOrder
 from server.workorders.service import _apply_changes
+from server.workorders.sla_state import load_sla_context, sla_state
 from sync.registry import Owner
 
 D, T, S = Owner.DISPATCHER, Owner.TECHNICIAN, Owner.SERVER
@@ -108,6 +111,52 @@ async def _move(
     )
 
 
+SLA_FIELDS = ("respondBy", "resolveBy", "slaPaused")
+
+
+def _instant(raw: Any) -> datetime | None:
+    return datetime.fromisoformat(raw.replace("Z", "+00:00")) if isinstance(raw, str) and raw else None
+
+
+async def with_sla(docs: list[dict[str, Any]], conn: BaseDBAsyncClient) -> None:
+    """The SLA deadlines the server computes (business hours, holidays, the site's time zone), so
+    a phone shows the same countdown as the dispatcher's board. They depend only on the document,
+    never on the clock: while the order is on hold they are null and `slaPaused` is true."""
+    live = [d for d in docs if not d.get("deleted") and d.get("receivedAt")]
+    for doc in docs:
+        doc.update(respondBy=None, resolveBy=None, slaPaused=False)
+    if not live:
+        return
+    context = await load_sla_context()
+    site_ids = {d["siteId"] for d in live if d.get("siteId")}
+    zones = {
+        str(k): v for k, v in await Site.filter(id__in=site_ids).using_db(conn).values_list("id", "timezone")
+    }
+    for doc in live:
+        pauses = doc.get("pauses") or []
+        if any(p.get("end") is None for p in pauses):
+            doc["slaPaused"] = True
+            continue
+        order = WorkOrder(  # never saved: the SLA functions read these fields only
+            received_at=_instant(doc["receivedAt"]),
+            sla_tier=doc.get("slaTier") or "standard",
+            pauses=pauses,
+            responded_at=_instant(doc.get("respondedAt")),
+            work_done_at=_instant(doc.get("workDoneAt")),
+            status=Status(doc["status"]),
+            cancelled_at=_instant(doc.get("cancelledAt")),
+        )
+        events = [order.received_at, order.responded_at, order.work_done_at, order.cancelled_at]
+        events += [_instant(p.get("end")) for p in pauses]
+        # "Now" = the latest thing that happened: the deadlines then never move with the clock.
+        as_of = max(e for e in events if e is not None)
+        state = sla_state(
+            order, tz=zones.get(doc.get("siteId") or "", DEFAULT_TZ), context=context, now=as_of
+        )
+        doc["respondBy"] = state.respond_by.isoformat().replace("+00:00", "Z")
+        doc["resolveBy"] = state.resolve_by.isoformat().replace("+00:00", "Z")
+
+
 def _reason(value: Any) -> str:
     if value is not None and not isinstance(value, str):
         raise ValidationFailed("A reason must be text.")
@@ -159,4 +208,6 @@ WORK_ORDERS = ModelAdapter.build(
     },
     scope=scope.work_orders_for,
     write=write_work_order,
+    computed=SLA_FIELDS,
+    enrich=with_sla,
 )

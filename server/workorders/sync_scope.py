@@ -6,27 +6,31 @@ from __future__ import annotations
 import uuid
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.models import Model
 
-from server.appointments.models import Appointment, AppointmentChange
+from server.appointments.models import AppointmentChange
 from server.assets.models import Asset
-from server.checklists.models import ChecklistRun
-from server.feedback.models import SatisfactionRating
-from server.worklog.models import TimeEntry, WorkNote
 from server.workorders.models import WorkOrder
 from sync.scope import record_moves
 
 Move = tuple[str, str]
 
 
+def _per_order_collections() -> list[tuple[str, type[Model]]]:
+    """Every replicated collection whose rows hang off one work order (photos, scans, notes…),
+    read from the collection list so a new collection is handed over without an edit here."""
+    from server.syncing.collections import ADAPTERS  # the list imports this module's callers
+
+    return [
+        (a.spec.name, a.model)
+        for a in ADAPTERS
+        if a.model is not WorkOrder and "work_order" in a.model._meta.fk_fields
+    ]
+
+
 async def _children(order: WorkOrder, conn: BaseDBAsyncClient) -> list[Move]:
     moves: list[Move] = [("workOrders", str(order.id))]
-    for collection, model in (
-        ("appointments", Appointment),
-        ("checklistRuns", ChecklistRun),
-        ("workNotes", WorkNote),
-        ("timeEntries", TimeEntry),
-        ("ratings", SatisfactionRating),
-    ):
+    for collection, model in _per_order_collections():
         ids = await model.filter(work_order_id=order.id).using_db(conn).values_list("id", flat=True)
         moves.extend((collection, str(i)) for i in ids)
     appointment_ids = [doc_id for c, doc_id in moves if c == "appointments"]

@@ -14,7 +14,9 @@ def _models() -> list[type[Model]]:
     for name in MODEL_MODULES:
         module = importlib.import_module(name)
         found.extend(
-            v for v in vars(module).values() if isinstance(v, type) and issubclass(v, Model) and v.__module__ == name
+            v
+            for v in vars(module).values()
+            if isinstance(v, type) and issubclass(v, Model) and v.__module__ == name
         )
     return found
 
@@ -22,7 +24,9 @@ def _models() -> list[type[Model]]:
 def test_no_model_carries_a_table_comment() -> None:
     # Tortoise turns a model's docstring into an SQL table comment, and text with quotes or
     # semicolons breaks the generated DDL on SQLite: models explain themselves in # comments.
-    described = [f"{m.__name__}: {m._meta.table_description!r}" for m in _models() if m._meta.table_description]
+    described = [
+        f"{m.__name__}: {m._meta.table_description!r}" for m in _models() if m._meta.table_description
+    ]
     assert described == [], "use # comments instead of docstrings on models: " + "; ".join(described)
 
 

@@ -10,6 +10,7 @@ from tortoise.connection import get_connection
 
 from server.core import persist
 from server.core.serialize import snapshot
+from server.syncing.adapter import ModelAdapter
 from server.syncing.collections import ADAPTERS
 from server.worklog.models import TimeEntry, WorkNote
 from tests.factories import make_asset, make_user, make_work_order
@@ -43,6 +44,14 @@ async def _seed() -> None:
     )
 
 
+async def _reference(adapter: ModelAdapter, rows: list[dict[str, Any]], conn: Any) -> list[dict[str, Any]]:
+    """The documents as the ORM path builds them: Tortoise's values, `to_doc`, then enrichment."""
+    docs = [adapter.to_doc(r) for r in rows]
+    if adapter.enrich is not None:
+        await adapter.enrich(docs, conn)
+    return docs
+
+
 async def test_documents_match_the_orm_for_every_collection(db: Any) -> None:
     await _seed()
     conn = get_connection("default")
@@ -50,7 +59,7 @@ async def test_documents_match_the_orm_for_every_collection(db: Any) -> None:
     for adapter in ADAPTERS:
         fast = await adapter._fetch(adapter.model.all().order_by("id"), conn)
         rows = await adapter.model.all().order_by("id").values(*adapter._columns)
-        assert fast == [adapter.to_doc(r) for r in rows], adapter.spec.name
+        assert fast == await _reference(adapter, rows, conn), adapter.spec.name
         if fast:
             compared.add(adapter.spec.name)
     assert {"assets", "workNotes", "timeEntries", "workOrders", "customers", "sites"} <= compared
@@ -66,6 +75,6 @@ async def test_write_path_reads_match_the_orm(db: Any) -> None:
             assert row is not None
             assert snapshot(row) == snapshot(obj), adapter.spec.name
             assert row.updated_at == obj.updated_at  # type: ignore[attr-defined]
-            expected = adapter.to_doc((await adapter.model.filter(id=pk).values(*adapter._columns))[0])
-            assert await adapter._document(pk, conn) == expected
+            rows = await adapter.model.filter(id=pk).values(*adapter._columns)
+            assert [await adapter._document(pk, conn)] == await _reference(adapter, rows, conn)
     assert await ADAPTERS[0]._row_for_update("00000000-0000-0000-0000-000000000000", conn) is None

@@ -66,3 +66,13 @@ async def test_conflict_log_pages_with_cursors(db: Any, as_user: Any) -> None:
     lost = [e["node"]["lost"] for e in first["edges"] + second["edges"]]
     assert len(lost) == len(set(map(str, lost))) >= 3
     assert first["pageInfo"]["hasNextPage"] is True
+
+
+async def test_a_rejection_names_the_clients_own_mutation_id(db: Any, as_user: Any) -> None:
+    tech = await make_user()
+    order = await make_work_order(assigned_to=tech)
+    device = await as_user(tech)
+    answer = await push(
+        device, "workNotes", [{"newDocumentState": note(order.id, body=" "), "mutationId": "outbox-7"}]
+    )
+    assert answer[0]["rejected"]["mutationId"] == "outbox-7"

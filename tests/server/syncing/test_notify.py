@@ -48,3 +48,16 @@ async def test_local_wake_reaches_only_that_collection(db: Any) -> None:
         notifier.wake(["workNotes"])
         assert notes.is_set()
         assert not times.is_set()
+
+
+async def test_a_desk_action_wakes_the_technicians_stream(db: Any, app: Any, as_user: Any) -> None:
+    tech = await make_user()
+    order = await make_work_order(assigned_to=tech)
+    desk = await as_user(await make_user(Role.DISPATCHER))
+    engine = app.state.sync
+    async with engine.notifier.subscribe("workOrders") as woken:
+        await desk.data(
+            'mutation($id: ID!) { updateWorkOrder(id: $id, input: {symptom: "No signal on any TV"}) { id } }',
+            {"id": str(order.id)},
+        )
+        assert woken.is_set()

@@ -40,7 +40,9 @@ async def live(db: Any) -> AsyncIterator[tuple[str, Any]]:
 
 
 async def _recv(ws: Any) -> dict[str, Any]:
-    return dict(json.loads(await asyncio.wait_for(ws.recv(), timeout=5)))
+    raw = await asyncio.wait_for(ws.recv(), timeout=5)
+    assert isinstance(raw, str), "graphql-transport-ws messages must be text frames"
+    return dict(json.loads(raw))
 
 
 async def test_stream_sends_resync_then_new_documents(live: tuple[str, Any]) -> None:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from server.core.actor import Actor
@@ -129,3 +129,14 @@ async def test_reassignment_revokes_and_hands_over(db: Any, as_user: Any) -> Non
     arrived, _ = await pull_all(phone2, "workOrders", cp2)
     assert [d["id"] for d in arrived] == [str(order.id)]
     assert arrived[0]["assignedToId"] == str(tech2.id)
+
+
+async def test_documents_carry_the_servers_sla_deadlines(db: Any, as_user: Any) -> None:
+    tech = await make_user()
+    received = datetime(2026, 11, 20, 8, 30, tzinfo=UTC)  # a Friday, 16:30 in Shanghai
+    await make_work_order(assigned_to=tech, received_at=received, sla_tier="vip")
+    docs, _ = await pull_all(await as_user(tech), "workOrders")
+    # VIP: respond within 1 h, resolve within 2 h of business time (Mon–Fri 09:00–17:00 local).
+    assert docs[0]["respondBy"] == "2026-11-23T01:30:00Z"  # Monday 09:30 local
+    assert docs[0]["resolveBy"] == "2026-11-23T02:30:00Z"
+    assert docs[0]["slaPaused"] is False

@@ -1,0 +1,3 @@
+"""Sync speed benchmarks: each module prints figures measured against a baseline in the same run."""
+
+from __future__ import annotations
