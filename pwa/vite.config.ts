@@ -34,7 +34,8 @@ export default defineConfig({
         ],
       },
       injectManifest: {
-        globPatterns: ['**/*.{js,css,html,png,svg,webmanifest}'],
+        // .wasm: the QR reader's zxing build (about 1 MB), so scanning works offline.
+        globPatterns: ['**/*.{js,css,html,png,svg,webmanifest,wasm}'],
       },
       devOptions: { enabled: false },
     }),
@@ -47,6 +48,8 @@ export default defineConfig({
     proxy: {
       '/graphql': { target: api, ws: true, changeOrigin: true },
       '/files': { target: api, changeOrigin: true },
+      '/uploads': { target: api, changeOrigin: true },
+      '/media': { target: api, changeOrigin: true },
     },
   },
 });

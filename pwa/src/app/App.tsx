@@ -9,6 +9,7 @@ import { db, session, sync } from './services';
 import { applyUpdate, updateReady } from './sw-register';
 import Login from '../features/login/Login';
 import { SyncBadge } from '../features/sync-badge/SyncBadge';
+import { isStaff, useRoleHome } from '../features/board/roles';
 import { attentionCount } from '../data/outbox';
 
 function resolve(path: string) {
@@ -27,6 +28,16 @@ function BottomBar({ path }: { path: string }) {
       {extra ? <span class="pill">{extra}</span> : null}
     </a>
   );
+  // The desk works from the board and the dashboard; a technician from Today.
+  if (isStaff(session.current.value?.user.role)) {
+    return (
+      <nav class="bottom">
+        {item('/board', t('board.nav'))}
+        {item('/dashboard', t('dashboard.nav'))}
+        {item('/settings', t('nav.settings'))}
+      </nav>
+    );
+  }
   return (
     <nav class="bottom">
       {item('/', t('nav.today'))}
@@ -39,6 +50,7 @@ function BottomBar({ path }: { path: string }) {
 export function App() {
   const path = currentPath.value;
   const signedIn = session.current.value !== null;
+  useRoleHome(signedIn ? path : '', session.current.value?.user.role);
   if (!signedIn || path === '/login') {
     // A signed-in user on /login is here to renew the session.
     return (

@@ -21,5 +21,7 @@ export const ROUTES: readonly RouteDef[] = [
   { pattern: '/knowledge', view: lazyView(() => import('../features/knowledge/KnowledgePage')) },
   { pattern: '/wo/:id/checklist', view: lazyView(() => import('../features/checklist/ChecklistPage')) },
   { pattern: '/scan', view: lazyView(() => import('../features/scan/ScanPage')) },
-  { pattern: '/uploads', view: lazyView(() => import('../features/photos/UploadsPage')) },
+  { pattern: '/photos/uploads', view: lazyView(() => import('../features/photos/UploadsPage')) },
+  { pattern: '/board', view: lazyView(() => import('../features/board/Board')) },
+  { pattern: '/dashboard', view: lazyView(() => import('../features/dashboard/Dashboard')) },
 ];

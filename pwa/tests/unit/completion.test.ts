@@ -3,7 +3,10 @@ import type { Doc, Json } from '../../src/data/docs';
 import type { WorkOrder } from '../../src/data/types';
 import { canonicalJson, sha256Hex } from '../../src/features/completion/canonical';
 import { buildContent, contentHash, pyStrip, wholeSecond } from '../../src/features/completion/content';
-import { sha256Bytes } from '../../src/features/completion/sha256';
+import { loadCompletion, saveRating, saveSignature } from '../../src/features/completion/data';
+import { CONSENT, consentLanguage, currentSignature, ratingFields, ratingProblem, signatureFields, signatureProblem } from '../../src/features/completion/records';
+import { sha256Script as sha256Bytes } from '../../src/data/sha256';
+import { freshDb, workOrder } from './helpers';
 
 // Expected strings and hashes computed by the server's Python:
 //   from sync.canonical import canonical_json, sha256_hex
@@ -130,5 +133,92 @@ describe('signed content', () => {
     expect(wholeSecond('2026-11-23T02:15:00.250000Z')).toBe('2026-11-23T02:15:00Z');
     expect(wholeSecond('2026-11-23T10:15:59.999+08:00')).toBe('2026-11-23T02:15:59Z');
     expect(wholeSecond(null)).toBeNull();
+  });
+});
+
+describe('signature and rating records', () => {
+  const strokes = [{ points: [{ x: 10, y: 20, time: 1, pressure: 0.5 }, { x: 30.5, y: 22, time: 9, pressure: 0.5 }], penColor: '#10243a', dotSize: 0, minWidth: 0.8, maxWidth: 2.6 }];
+  const base = {
+    workOrderId: 'wo1',
+    strokes,
+    canvasWidth: 340,
+    canvasHeight: 220,
+    signerName: ' 张三 ',
+    signerRelation: 'customer' as const,
+    language: 'zh-CN' as const,
+    signedAt: '2026-11-23T03:00:00Z',
+    contentHash: 'a'.repeat(64),
+    position: null,
+  };
+
+  it('carries the consent text word for word and the fields the server expects', () => {
+    expect(signatureProblem(base)).toBeNull();
+    const fields = signatureFields(base);
+    expect(Object.keys(fields).sort()).toEqual(
+      ['accuracyM', 'canvasHeight', 'canvasWidth', 'consentText', 'consentVersion', 'contentHash', 'language', 'latitude', 'longitude', 'signedAt', 'signerName', 'signerRelation', 'strokes', 'workOrderId'].sort(),
+    );
+    expect(fields).toMatchObject({ signerName: '张三', consentVersion: 1, consentText: CONSENT['zh-CN'].text, latitude: null, longitude: null });
+    expect(signatureFields({ ...base, language: 'en', position: { latitude: 31.2, longitude: 121.5, accuracyM: 12 } })).toMatchObject({
+      consentText: CONSENT.en.text,
+      language: 'en',
+      latitude: 31.2,
+      longitude: 121.5,
+      accuracyM: 12,
+    });
+    expect(consentLanguage('zh_Hans')).toBe('zh-CN');
+    expect(consentLanguage('fr')).toBe('en');
+  });
+
+  it('are refused on the device for what the server would refuse', () => {
+    expect(signatureProblem({ ...base, strokes: [] })).toBe('empty');
+    expect(signatureProblem({ ...base, strokes: [{ points: [] }] })).toBe('empty');
+    expect(signatureProblem({ ...base, signerName: '  ' })).toBe('name');
+    expect(signatureProblem({ ...base, signerName: '名'.repeat(101) })).toBe('nameTooLong');
+    expect(signatureProblem({ ...base, signerRelation: 'neighbour' as never })).toBe('relation');
+    expect(signatureProblem({ ...base, canvasWidth: 0 })).toBe('canvas');
+    const huge = [{ points: Array.from({ length: 5000 }, (_, i) => ({ x: i + 0.123456789, y: i + 0.987654321, time: 1700000000000 + i, pressure: 0.5 })) }];
+    expect(signatureProblem({ ...base, strokes: huge })).toBe('tooLarge');
+  });
+
+  it('accepts ratings of 1 to 5 only', () => {
+    for (const score of [1, 2, 3, 4, 5]) expect(ratingProblem(score, '')).toBeNull();
+    for (const score of [0, 6, -1, 2.5, NaN, '5', null, true]) expect(ratingProblem(score, '')).toBe('score');
+    expect(ratingProblem(5, 'x'.repeat(2000))).toBeNull();
+    expect(ratingProblem(5, 'x'.repeat(2001))).toBe('commentTooLong');
+    expect(ratingFields('wo1', 4, '  很好 ')).toEqual({ workOrderId: 'wo1', score: 4, comment: '很好' });
+  });
+
+  it('picks the signature that stands: not superseded, signed last', () => {
+    const s = (id: string, signedAt: string, supersededById: string | null = null): Doc => ({ id, version: 1, deleted: false, signedAt, supersededById });
+    expect(currentSignature([s('a', '2026-11-23T01:00:00Z'), s('b', '2026-11-23T02:00:00Z'), s('c', '2026-11-23T03:00:00Z', 'b')])?.id).toBe('b');
+  });
+});
+
+describe('saving on the device', () => {
+  it('queues the signature with the hash of the replica at signing time, then the rating', async () => {
+    const db = freshDb();
+    await db.docs('workOrders').put({
+      ...workOrder('wo1', { status: 'work_done' }),
+      number: 'WO-1',
+      resolution: '\u3000\x1cdone\x85 ',
+      partsUsed: [],
+      arrivedAt: null,
+      workDoneAt: null,
+    });
+    const sig = await saveSignature(
+      db,
+      { workOrderId: 'wo1', strokes: [{ points: [{ x: 1, y: 2 }] }], canvasWidth: 300, canvasHeight: 200, signerName: 'Li', signerRelation: 'tenant', language: 'en', position: null },
+      new Date('2026-11-23T03:04:05.678Z'),
+    );
+    expect(sig).toMatchObject({ contentHash: EMPTY.hash, signedAt: '2026-11-23T03:04:05Z', signerRelation: 'tenant', consentText: CONSENT.en.text });
+    await saveRating(db, 'wo1', 5, '');
+    const entries = await db.outbox.orderBy('seq').toArray();
+    expect(entries.map((e) => [e.collection, e.assumedMasterState])).toEqual([
+      ['signatures', null],
+      ['ratings', null],
+    ]);
+    const loaded = await loadCompletion(db, 'wo1');
+    expect(loaded?.signature?.id).toBe(sig.id);
+    expect(loaded?.rating?.score).toBe(5);
   });
 });

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { Api, type FetchLike } from '../../src/data/api';
+import { type Sender, attach, flushLinks, readLinks, unqueue } from '../../src/features/knowledge/queue';
 import { attachTarget, queryTokens, rank, searchable } from '../../src/features/knowledge/search';
+import { freshDb } from './helpers';
 
 // searchTerms exactly as server/knowledge/tokens.py computes them (docs/knowledge-search.md vectors).
 const DOC_ENTRIES = [
@@ -94,5 +97,70 @@ describe('knowledge ranking', () => {
     const byId = new Map(entries.map((e) => [e.id, e]));
     expect(attachTarget('y', byId)).toBe('x');
     expect(attachTarget('x', byId)).toBe('x');
+  });
+});
+
+describe('solution-used queue', () => {
+  const setup = () => {
+    const db = freshDb();
+    const calls: Record<string, unknown>[] = [];
+    let mode: 'ok' | 'offline' | 'notFound' = 'offline';
+    const fetch: FetchLike = async (_url, init) => {
+      if (mode === 'offline') throw new TypeError('Failed to fetch');
+      const body = JSON.parse(String(init.body)) as { variables: Record<string, unknown> };
+      calls.push(body.variables);
+      const answer =
+        mode === 'notFound'
+          ? { data: null, errors: [{ message: 'No such knowledge entry.', extensions: { code: 'NOT_FOUND' } }] }
+          : { data: { attachSolution: { id: 'use1', entryId: `target-of-${String(body.variables.e)}` } } };
+      return new Response(JSON.stringify(answer), { status: 200 });
+    };
+    const sender: Sender = { db, api: new Api({ fetch, auth: null }), userId: () => 'u1', online: () => true };
+    return { db, calls, sender, setMode: (m: typeof mode) => (mode = m) };
+  };
+
+  it('keeps a link made offline and sends it when the network is back', async () => {
+    const { db, calls, sender, setMode } = setup();
+    await attach(sender, 'wo1', 'e1');
+    expect((await readLinks(db)).map((l) => l.state)).toEqual(['queued']);
+    setMode('ok');
+    await flushLinks(sender);
+    expect(calls).toEqual([{ w: 'wo1', e: 'e1' }]);
+    expect(await readLinks(db)).toMatchObject([{ workOrderId: 'wo1', entryId: 'e1', attachedId: 'target-of-e1', state: 'sent' }]);
+    await attach(sender, 'wo1', 'e1'); // already recorded: not sent twice
+    expect(calls).toHaveLength(1);
+  });
+
+  it('marks a refused link and never sends another user\'s queue', async () => {
+    const { db, calls, sender, setMode } = setup();
+    await attach({ ...sender, userId: () => 'u2' }, 'wo9', 'e9');
+    await attach(sender, 'wo1', 'gone');
+    setMode('notFound');
+    await flushLinks(sender);
+    expect(calls).toEqual([{ w: 'wo1', e: 'gone' }]);
+    const links = await readLinks(db);
+    expect(links.find((l) => l.entryId === 'gone')).toMatchObject({ state: 'failed', message: 'No such knowledge entry.' });
+    expect(links.find((l) => l.entryId === 'e9')?.state).toBe('queued');
+    await unqueue(db, 'wo1', 'gone');
+    expect((await readLinks(db)).map((l) => l.entryId)).toEqual(['e9']);
+  });
+});
+
+describe('solution-used queue, offline first', () => {
+  it('sends links queued while the device said it was offline once it is online again', async () => {
+    const db = freshDb();
+    let online = false;
+    const calls: unknown[] = [];
+    const fetch: FetchLike = async (_url, init) => {
+      calls.push(JSON.parse(String(init.body)));
+      return new Response(JSON.stringify({ data: { attachSolution: { id: 'u', entryId: 'e1' } } }), { status: 200 });
+    };
+    const sender: Sender = { db, api: new Api({ fetch, auth: null }), userId: () => 'u1', online: () => online };
+    await attach(sender, 'wo1', 'e1');
+    expect(calls).toHaveLength(0);
+    online = true;
+    await flushLinks(sender);
+    expect(calls).toHaveLength(1);
+    expect((await readLinks(db))[0]?.state).toBe('sent');
   });
 });

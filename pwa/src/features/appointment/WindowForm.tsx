@@ -57,7 +57,9 @@ export function WindowForm({ data, mode, onDone }: { data: AppointmentData; mode
   const busyLater = clashes.length
     ? findClashes({ start: window.start, end: new Date(Date.parse(window.start) + DAY_MS).toISOString() }, data.order, data.appointments, data.orders, data.pending)
     : [];
-  const free = clashes.length ? nextFreeSlot(window, busyLater.map((c) => c.window)) : null;
+  // When moving, the current time is no offer either.
+  const taken = [...busyLater.map((c) => c.window), ...(current ? [current] : [])];
+  const free = clashes.length ? nextFreeSlot(window, taken) : null;
   const lang = phraseLanguage(data.customer?.language);
   const phrase = clashes.length ? findPhrase(data.phrases, OFFER_OTHER_TIME, lang) : null;
 

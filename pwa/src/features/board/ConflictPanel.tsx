@@ -5,22 +5,32 @@ import { useEffect, useState } from 'preact/hooks';
 import { formatDateTime, t, tMaybe } from '../../app/i18n';
 import { api } from '../../app/services';
 import type { BoardData } from './api';
-import { type ConflictLog, loadConflicts, showValue, sides } from './conflicts';
+import { type ConflictLog, loadConflicts, orderNumbers, showValue, sides } from './conflicts';
 import { errorText } from './errors';
+
+function known(board: BoardData | null): Map<string, string> {
+  const numbers = new Map<string, string>();
+  for (const lane of board?.lanes ?? []) for (const c of lane.cards) numbers.set(c.workOrder.id, c.workOrder.number);
+  for (const c of board?.unassigned ?? []) numbers.set(c.workOrder.id, c.workOrder.number);
+  return numbers;
+}
 
 export function ConflictPanel({ board, tick }: { board: BoardData | null; tick: number }) {
   const [log, setLog] = useState<ConflictLog>({ items: [], cursor: null });
   const [error, setError] = useState('');
   const [open, setOpen] = useState(false);
+  const [looked, setLooked] = useState<Map<string, string>>(new Map());
 
   useEffect(() => {
     let live = true;
     loadConflicts(api, log)
       .then((next) => {
-        if (live) {
-          setLog(next);
-          setError('');
-        }
+        if (!live) return;
+        setLog(next);
+        setError('');
+        return orderNumbers(api, next.items, new Map([...known(board), ...looked])).then((found) => {
+          if (live && found.size) setLooked((prev) => new Map([...prev, ...found]));
+        });
       })
       .catch((err: unknown) => live && setError(errorText(err)));
     return () => {
@@ -29,14 +39,9 @@ export function ConflictPanel({ board, tick }: { board: BoardData | null; tick: 
     // The log only grows: each board refresh asks for what came after the last entry.
   }, [tick]);
 
-  // Names and order numbers the board already knows; other ids show shortened.
-  const names = new Map<string, string>();
-  const numbers = new Map<string, string>();
-  for (const lane of board?.lanes ?? []) {
-    names.set(lane.technician.id, lane.technician.displayName);
-    for (const c of lane.cards) numbers.set(c.workOrder.id, c.workOrder.number);
-  }
-  for (const c of board?.unassigned ?? []) numbers.set(c.workOrder.id, c.workOrder.number);
+  // Names and order numbers the board knows or were looked up; other ids show shortened.
+  const names = new Map((board?.lanes ?? []).map((l) => [l.technician.id, l.technician.displayName] as const));
+  const numbers = new Map([...looked, ...known(board)]);
   const short = (id: string): string => (id.length > 8 ? `${id.slice(0, 8)}…` : id);
 
   return (

@@ -3,7 +3,7 @@
  * symptom, 1/2/3 for the level, Ctrl+Enter sends. */
 
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { formatDateTime, locale, t } from '../../app/i18n';
+import { formatDateTime, locale, t, tMaybe } from '../../app/i18n';
 import { api } from '../../app/services';
 import { statusLabel } from '../../app/ui';
 import { uuid } from '../../data/docs';
@@ -30,7 +30,7 @@ function Caller({ c, form, pick }: { c: Candidate; form: CallForm; pick(c: Candi
       <input type="radio" name="nw-customer" checked={form.customerId === c.customer.id} onChange={() => pick(c)} />
       <span>
         <strong>{c.customer.name}</strong> <span class="muted">{[c.customer.phone, c.customer.altPhone].filter(Boolean).join(' / ')}</span>
-        <span class="chip">{c.customer.slaTier}</span>
+        <span class="chip">{tMaybe(`tier.${c.customer.slaTier}`, c.customer.slaTier)}</span>
       </span>
     </label>
   );
@@ -45,11 +45,14 @@ export function NewOrder(props: { date: string; technicians: Technician[]; tiers
   const [done, setDone] = useState('');
   const phoneRef = useRef<HTMLInputElement>(null);
   const seq = useRef(0);
+  // The text last sent, so the typing pause does not repeat a search Enter already ran.
+  const asked = useRef('');
 
   useEffect(() => phoneRef.current?.focus(), []);
 
   const runSearch = async (text: string): Promise<void> => {
-    if (!searchable(text)) return;
+    if (!searchable(text) || text.trim() === asked.current) return;
+    asked.current = text.trim();
     const mine = ++seq.current;
     setSearching(true);
     try {
@@ -59,7 +62,10 @@ export function NewOrder(props: { date: string; technicians: Technician[]; tiers
       setError('');
       if (list.length === 1 && list[0]) setForm((f) => chooseCustomer(f, list[0] as Candidate));
     } catch (err) {
-      if (mine === seq.current) setError(errorText(err));
+      if (mine === seq.current) {
+        asked.current = '';
+        setError(errorText(err));
+      }
     } finally {
       if (mine === seq.current) setSearching(false);
     }
@@ -88,6 +94,7 @@ export function NewOrder(props: { date: string; technicians: Technician[]; tiers
       props.onCreated(created.number);
       setForm(emptyForm(uuid()));
       setFound(null);
+      asked.current = '';
       phoneRef.current?.focus();
     } catch (err) {
       setError(errorText(err));

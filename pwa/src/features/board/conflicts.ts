@@ -80,3 +80,15 @@ export function showValue(v: Json | undefined, max = 80): string {
   const text = typeof v === 'string' ? v : JSON.stringify(v);
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
+
+const NUMBERS = 'query($ids: [ID!]!) { nodes(ids: $ids) { ... on WorkOrder { id number } } }';
+
+/** Order numbers for conflicts on work orders the board does not show (another day). */
+export async function orderNumbers(api: Api, items: readonly Conflict[], known: ReadonlyMap<string, string>): Promise<Map<string, string>> {
+  const ids = [...new Set(items.filter((c) => c.collection === 'workOrders' && !known.has(c.docId)).map((c) => c.docId))].slice(0, 100);
+  const out = new Map<string, string>();
+  if (!ids.length) return out;
+  const data = await api.request<{ nodes: ({ id?: string; number?: string } | null)[] }>(NUMBERS, { ids });
+  for (const n of data.nodes) if (n?.id && n.number) out.set(n.id, n.number);
+  return out;
+}

@@ -67,9 +67,11 @@ export default function ChecklistPage({ params }: RouteProps) {
           <details key={phase.key} class="section phase" open={phaseOpen(phase, current)}>
             <summary>
               <span class="phase-title">{textIn(phase.title, ui)}</span>
-              <span class={`count ${done === required.length ? 'all' : ''}`}>
-                {done}/{required.length}
-              </span>
+              {required.length > 0 && (
+                <span class={`count ${done === required.length ? 'all' : ''}`}>
+                  {done}/{required.length}
+                </span>
+              )}
             </summary>
             <ul class="list">
               {phase.items.map((item) => (

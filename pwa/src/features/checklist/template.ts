@@ -44,12 +44,8 @@ export interface ChecklistTemplate extends Doc {
   active: boolean;
 }
 
-export interface Answer {
-  value: Json;
-  /** Set by the server: when and by whom. */
-  at?: string;
-  by?: string;
-}
+/** `{value}` as the device writes it; the server adds when and by whom (`at`, `by`). */
+export type Answer = { value: Json } & { [extra: string]: Json };
 
 export interface ChecklistRun extends Doc {
   workOrderId: string;

@@ -53,7 +53,8 @@ function Done({ c }: { c: Completion }) {
       )}
       {s && s.hashMatches === false && <p class="error">{t('completion.hashMismatch')}</p>}
       {c.rating && <p>{t('completion.ratedWith', { n: Number(c.rating.score ?? 0) })}</p>}
-      <p class="hint">{t('completion.doneHint')}</p>
+      {c.order.status === 'work_done' && <p class="hint">{t('completion.doneHintPending')}</p>}
+      <p class="hint">{t('completion.doneHintLeave')}</p>
       <div class="actions">
         <a class="btn primary big" href="/">
           {t('nav.today')}

@@ -4,7 +4,7 @@
  * put integer-like keys first ({"9":..,"10":..}) whereas the canonical order is {"10":..,"9":..}. */
 
 import type { Json } from '../../data/docs';
-import { sha256Bytes } from './sha256';
+import { sha256Script as sha256Bytes } from '../../data/sha256';
 
 /** JavaScript's String(number); -0 is "0". NaN and infinities have no JSON spelling. */
 function number(value: number): string {

@@ -54,7 +54,12 @@ export async function checklistStatus(db: DoorstepDb, runs: readonly Doc[]): Pro
   const run = firstRun(runs);
   if (!run) return null;
   const values = checklistValues(run);
-  const template = db.hasTable('checklistTemplates') && typeof run.templateId === 'string' ? await db.docs('checklistTemplates').get(run.templateId) : undefined;
+  // A run started on this device has no template id until the server fills it in; it runs on
+  // the active template then.
+  const templates = db.hasTable('checklistTemplates') ? await db.docs('checklistTemplates').toArray() : [];
+  const template =
+    templates.find((tpl) => tpl.id === run.templateId) ??
+    (run.templateId ? undefined : templates.find((tpl) => tpl.active === true && !tpl.deleted && tpl.key === 'etiquette'));
   const required = templateItems(template).filter((i) => i.required === true && typeof i.key === 'string');
   return {
     answered: Object.keys(values).length,

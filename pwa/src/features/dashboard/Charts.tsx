@@ -17,7 +17,7 @@ function SlaChart({ f }: { f: Figures }) {
       id="sla"
       title={t('dashboard.chart.sla')}
       summary={t('dashboard.slaSummary', { respond: percent(f.respondSla.rate), resolve: percent(f.resolveSla.rate) })}
-      labels={s.labels}
+      labels={s.short}
       series={[
         { label: t('dashboard.respond'), values: s.respond, color: TEAL },
         { label: t('dashboard.resolve'), values: s.resolve, color: AMBER },
@@ -61,7 +61,7 @@ function TimeChart({ id, title, d }: { id: string; title: string; d: Distributio
       id={id}
       title={title}
       summary={histogramSummary(d)}
-      labels={d.count ? h.labels : []}
+      labels={d.count ? h.short : []}
       series={[{ label: t('dashboard.orders'), values: h.values, color: TEAL }]}
       note={d.count > 0 && <p class="small muted">{t('dashboard.average', { avg: minutesText(d.averageMinutes), n: d.count })}</p>}
       table={

@@ -6,19 +6,12 @@ import { LOCALES, locale, t } from '../../app/i18n';
 import { api } from '../../app/services';
 import { errorText } from '../board/errors';
 import { dateIn } from '../board/time';
-import { type MonthlyFiles, generateMonthly, previousMonth } from './query';
+import { type MonthlyFiles, generateMonthly, pdfBlob, previousMonth } from './query';
 
 interface Ready {
   files: MonthlyFiles;
   pdfUrl: string;
   csvUrl: string;
-}
-
-export function pdfBlob(base64: string): Blob {
-  const raw = atob(base64);
-  const bytes = new Uint8Array(raw.length);
-  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
-  return new Blob([bytes], { type: 'application/pdf' });
 }
 
 export function Reports({ tz }: { tz: string }) {

@@ -48,13 +48,29 @@ export function bucketLabel(b: Bucket): string {
   return t('dashboard.bucket.range', { from: minutesText(b.lowerMinutes), to: minutesText(b.upperMinutes) });
 }
 
+/** Short enough for a chart axis: both ends in the unit of the upper one ("30–60 min", "1–2 h"). */
+export function shortBucketLabel(b: Bucket): string {
+  // An upper end of 60 still reads best in minutes ("30–60 min"); an open end of 60 as "> 1 h".
+  const unit = (m: number, open = false): 'min' | 'h' | 'd' => ((open ? m < 60 : m <= 60) ? 'min' : m < 2880 ? 'h' : 'd');
+  const size = { min: 1, h: 60, d: 1440 };
+  if (b.upperMinutes === null) {
+    const u = unit(b.lowerMinutes, true);
+    return t(`dashboard.short.over.${u}`, { n: trim(b.lowerMinutes / size[u]) });
+  }
+  const u = unit(b.upperMinutes);
+  return t(`dashboard.short.${u}`, { from: trim(b.lowerMinutes / size[u]), to: trim(b.upperMinutes / size[u]) });
+}
+
 export interface Series {
+  /** For the table. */
   labels: string[];
+  /** For the chart's axis. */
+  short: string[];
   values: number[];
 }
 
 export function histogram(d: Distribution): Series {
-  return { labels: d.buckets.map(bucketLabel), values: d.buckets.map((b) => b.count) };
+  return { labels: d.buckets.map(bucketLabel), short: d.buckets.map(shortBucketLabel), values: d.buckets.map((b) => b.count) };
 }
 
 /** Spoken summary of a histogram for screen readers: where most orders fall. */
@@ -82,11 +98,21 @@ export function groupLabel(g: SlaGroup): string {
   return `${tierName(g.slaTier)} · ${t(`fault.${g.faultLevel}` as 'fault.1')}`;
 }
 
+/** "VIP L1": fits under a bar. */
+export function shortGroupLabel(g: SlaGroup): string {
+  return t('dashboard.short.group', { tier: tierName(g.slaTier), level: g.faultLevel });
+}
+
 /** Rates as percentages for a chart; unmeasured groups are gaps, not zeros. */
-export function slaSeries(groups: readonly SlaGroup[]): { labels: string[]; respond: (number | null)[]; resolve: (number | null)[] } {
+export function slaSeries(groups: readonly SlaGroup[]): { labels: string[]; short: string[]; respond: (number | null)[]; resolve: (number | null)[] } {
   const sorted = sortGroups(groups);
   const pct = (r: Ratio): number | null => (r.rate === null ? null : Math.round(r.rate * 1000) / 10);
-  return { labels: sorted.map(groupLabel), respond: sorted.map((g) => pct(g.respond)), resolve: sorted.map((g) => pct(g.resolve)) };
+  return {
+    labels: sorted.map(groupLabel),
+    short: sorted.map(shortGroupLabel),
+    respond: sorted.map((g) => pct(g.respond)),
+    resolve: sorted.map((g) => pct(g.resolve)),
+  };
 }
 
 /** Busiest first, so the workload chart reads like a ranking. */

@@ -210,3 +210,11 @@ export async function generateMonthly(api: Api, month: string, lang: string): Pr
 export function previousMonth(today: string): string {
   return shiftDate(firstOfMonth(today), -1).slice(0, 7);
 }
+
+/** The PDF arrives base64-encoded inside the GraphQL answer. */
+export function pdfBlob(base64: string): Blob {
+  const raw = atob(base64);
+  const bytes = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+  return new Blob([bytes], { type: 'application/pdf' });
+}

@@ -92,6 +92,11 @@ export function UploadsPanel({ workOrderId }: { workOrderId?: string }) {
           <Row key={r.id} row={r} />
         ))}
       </ul>
+      {workOrderId && (
+        <a class="small" href="/photos/uploads">
+          {t('photos.allUploads')}
+        </a>
+      )}
     </div>
   );
 }

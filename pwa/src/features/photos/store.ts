@@ -9,7 +9,7 @@ import { type Doc, deviceTime, uuid } from '../../data/docs';
 import { create, discard, edit, outstanding } from '../../data/outbox';
 import { type PhotoBlobRow, fingerprintOf } from '../../data/uploads';
 import { type EncodedPhoto, PHOTO_TYPE, type Position, encodePhoto, positionIfAllowed } from './pipeline';
-import { sha256Hex } from './sha256';
+import { sha256Hex } from '../../data/sha256';
 
 export interface PhotoRecord extends Doc {
   workOrderId: string;

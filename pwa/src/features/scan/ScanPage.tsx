@@ -32,7 +32,8 @@ async function openCode(text: string, setNotice: (n: Notice) => void): Promise<b
     setNotice({ kind: 'unknown', tag: scanned.tag, href });
     return false;
   }
-  navigator.vibrate?.(60);
+  // A short buzz confirms the read; browsers refuse it before the first tap on the page.
+  if ((navigator as { userActivation?: { hasBeenActive: boolean } }).userActivation?.hasBeenActive) navigator.vibrate?.(60);
   navigate(href);
   return true;
 }

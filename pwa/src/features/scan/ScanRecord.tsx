@@ -132,7 +132,7 @@ export function ScanRecord({ asset }: { asset: Asset }) {
     <section class="section">
       <h2>{t('scan.recordTitle', { number: order.number })}</h2>
       <Recorded scans={scans} />
-      {scans.length > 0 && !again && <p class="ok">{t('scan.recorded')}</p>}
+      {scans[0] && !again && <p class="ok">{t(scans[0].version > 0 ? 'scan.recordedSynced' : 'scan.recorded')}</p>}
       {showForm ? (
         <Form asset={asset} order={order} tagCode={readTag(asset)} onDone={() => setAgain(false)} />
       ) : (

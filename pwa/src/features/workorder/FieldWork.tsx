@@ -21,9 +21,12 @@ function TextField({ order, field, label }: { order: WorkOrder; field: 'progress
     if (!focused.current) setText(stored);
   }, [stored]);
 
-  const save = async (value: string): Promise<void> => {
+  const save = async (typed: string): Promise<void> => {
     if (timer.current) clearTimeout(timer.current);
     timer.current = null;
+    // Stored as the server stores it (trimmed), or the server's copy would differ and the
+    // edit would come back as a lost change.
+    const value = typed.trim();
     if (value === stored) return;
     await edit(db, 'workOrders', order.id, { [field]: value });
     setState('saved');

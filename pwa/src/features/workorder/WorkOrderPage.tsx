@@ -16,6 +16,7 @@ import { StatusActions } from './StatusActions';
 
 // Checklist, asset scan and photos: loaded with the first order opened, not with the app.
 const OnSite = lazyView(() => import('../checklist/OnSite'));
+const Solutions = lazyView(() => import('../knowledge/SolutionsSection'));
 
 interface Loaded {
   order: WorkOrder;
@@ -113,6 +114,16 @@ export default function WorkOrderPage({ params }: RouteProps) {
       )}
 
       <StatusActions order={order} />
+      <div class="row wrap">
+        <a class="btn" href={`/wo/${encodeURIComponent(order.id)}/appointment`}>
+          {t('appointment.link')}
+        </a>
+        {['work_done', 'customer_signed', 'called_back', 'closed'].includes(order.status) && (
+          <a class="btn primary" href={`/wo/${encodeURIComponent(order.id)}/complete`}>
+            {t('completion.link')}
+          </a>
+        )}
+      </div>
 
       <Section title={t('wo.customer')}>
         <p class="title">{customer?.name ?? t('today.unknownCustomer')}</p>
@@ -151,6 +162,8 @@ export default function WorkOrderPage({ params }: RouteProps) {
       <Section title={t('wo.parts')}>
         <PartsEditor order={order} />
       </Section>
+
+      <Solutions params={{ id: order.id }} />
 
       <Section title={t('wo.assets')} count={assets.length}>
         {assets.length === 0 && <p class="muted">{t('wo.noAssets')}</p>}

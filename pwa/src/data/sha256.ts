@@ -1,4 +1,4 @@
-/** SHA-256 of photo bytes, as the server checks them. crypto.subtle exists only in secure
+/** SHA-256 of photo bytes and of signed content, as the server checks them. crypto.subtle exists only in secure
  * contexts: a phone opening the app over plain http on the office network has none, so a small
  * implementation in script stands in (a 2 MB photo takes a few hundred ms there). */
 
