@@ -8,20 +8,12 @@ import strawberry
 from server.appointments import service
 from server.appointments.models import Appointment, AppointmentChange, AppointmentStatus
 from server.appointments.service import Initiator, Proposal
-from server.customers.graphql import optional_id, parse_id
 from server.graphql.context import Info
+from server.graphql.ids import optional_id, parse_id, to_id, to_opt_id
 from server.graphql.pagination import Connection, paginate
 
 AppointmentStatusEnum = strawberry.enum(AppointmentStatus, name="AppointmentStatus")
 InitiatorEnum = strawberry.enum(Initiator, name="AppointmentInitiator")
-
-
-def _id(value: uuid.UUID) -> strawberry.ID:
-    return strawberry.ID(str(value))
-
-
-def _maybe_id(value: uuid.UUID | None) -> strawberry.ID | None:
-    return None if value is None else _id(value)
 
 
 @strawberry.type(name="AppointmentChange")
@@ -40,9 +32,9 @@ class AppointmentChangeType:
     @classmethod
     def from_model(cls, change: AppointmentChange) -> AppointmentChangeType:
         return cls(
-            id=_id(change.id),
-            appointment_id=_id(change.appointment_id),  # type: ignore[attr-defined]
-            changed_by_id=_maybe_id(change.changed_by_id),  # type: ignore[attr-defined]
+            id=to_id(change.id),
+            appointment_id=to_id(change.appointment_id),  # type: ignore[attr-defined]
+            changed_by_id=to_opt_id(change.changed_by_id),  # type: ignore[attr-defined]
             from_start=change.from_start,
             from_end=change.from_end,
             to_start=change.to_start,
@@ -74,14 +66,14 @@ class AppointmentType:
     @classmethod
     def from_model(cls, appointment: Appointment) -> AppointmentType:
         return cls(
-            id=_id(appointment.id),
-            work_order_id=_id(appointment.work_order_id),  # type: ignore[attr-defined]
-            technician_id=_maybe_id(appointment.technician_id),  # type: ignore[attr-defined]
+            id=to_id(appointment.id),
+            work_order_id=to_id(appointment.work_order_id),  # type: ignore[attr-defined]
+            technician_id=to_opt_id(appointment.technician_id),  # type: ignore[attr-defined]
             window_start=appointment.window_start,
             window_end=appointment.window_end,
             status=appointment.status,
             confirmed_with_customer=appointment.confirmed_with_customer,
-            confirmed_by_id=_maybe_id(appointment.confirmed_by_id),  # type: ignore[attr-defined]
+            confirmed_by_id=to_opt_id(appointment.confirmed_by_id),  # type: ignore[attr-defined]
             confirmed_at=appointment.confirmed_at,
             customer_contact=appointment.customer_contact,
             note=appointment.note,

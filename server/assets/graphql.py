@@ -8,16 +8,10 @@ import strawberry
 from server.assets import service
 from server.assets.models import Asset, SealState
 from server.core.roles import DESK
-from server.customers.graphql import (
-    CustomerType,
-    SiteType,
-    given_fields,
-    optional_id,
-    parse_id,
-    visible_customer,
-    visible_site,
-)
+from server.customers.graphql import CustomerType, SiteType, visible_customer, visible_site
 from server.graphql.context import Info
+from server.graphql.ids import optional_id, parse_id
+from server.graphql.inputs import given_fields
 from server.graphql.pagination import Connection, paginate
 from server.labels import http as label_http
 from server.labels import qr as label_qr

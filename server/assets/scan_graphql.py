@@ -12,8 +12,8 @@ from server.assets.graphql import AssetType, SealStateEnum
 from server.assets.models import AssetScan, SealState
 from server.assets.service import get_asset
 from server.core.errors import NotFound
-from server.customers.graphql import parse_id
 from server.graphql.context import Info
+from server.graphql.ids import parse_id
 from server.graphql.pagination import Connection, paginate
 
 

@@ -1,15 +1,14 @@
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
 import strawberry
 
 from server.auth import service
 from server.auth.models import Device, User
-from server.core.errors import NotFound
 from server.core.roles import STAFF, Role
 from server.graphql.context import Info
+from server.graphql.ids import parse_id
 from server.graphql.pagination import Connection, paginate
 
 RoleEnum = strawberry.enum(Role, name="Role")
@@ -135,7 +134,7 @@ class Query:
         actor = info.context.require()
         if not actor.is_staff or actor.role is not Role.ADMIN:
             user_id = strawberry.ID(str(actor.user_id))
-        query = Device.all() if user_id is None else Device.filter(user_id=uuid.UUID(user_id))
+        query = Device.all() if user_id is None else Device.filter(user_id=parse_id(user_id))
         return [DeviceType.from_model(d) for d in await query.order_by("-last_seen_at")]
 
 
@@ -158,7 +157,7 @@ class Mutation:
             username=username,
             password=password,
             ip=ctx.client_ip,
-            device_id=_uuid(device_id) if device_id else None,
+            device_id=parse_id(device_id) if device_id else None,
             device_name=device_name,
             user_agent=ctx.user_agent,
         )
@@ -197,7 +196,7 @@ class Mutation:
         actor = info.context.require(Role.ADMIN)
         user = await service.update_user(
             actor=actor,
-            user_id=_uuid(id),
+            user_id=parse_id(id),
             changes={k: v for k, v in vars(input).items() if v is not None and k != "password"},
             password=input.password,
         )
@@ -206,11 +205,4 @@ class Mutation:
     @strawberry.mutation
     async def revoke_device(self, info: Info, id: strawberry.ID) -> DeviceType:
         actor = info.context.require(Role.ADMIN)
-        return DeviceType.from_model(await service.revoke_device(actor=actor, device_id=_uuid(id)))
-
-
-def _uuid(value: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise NotFound("No record with that id.") from None
+        return DeviceType.from_model(await service.revoke_device(actor=actor, device_id=parse_id(id)))

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
 import strawberry
@@ -13,16 +12,12 @@ from server.checklists.template_format import (
     LocalizedText,
     StandardPhrase,
 )
-from server.customers.graphql import optional_id, parse_id
 from server.graphql.context import Info
+from server.graphql.ids import optional_id, parse_id, to_id
 from server.graphql.pagination import Connection, paginate
 from server.graphql.scalars import JSON
 
 # `lang` arguments: any Chinese tag (zh, zh-CN) gives Chinese, anything else English.
-
-
-def _id(value: uuid.UUID) -> strawberry.ID:
-    return strawberry.ID(str(value))
 
 
 @strawberry.type(name="ChecklistItem")
@@ -89,7 +84,7 @@ class ChecklistTemplateType:
     def from_model(cls, template: ChecklistTemplate) -> ChecklistTemplateType:
         doc = templates.template_doc(template)
         return cls(
-            id=_id(template.id),
+            id=to_id(template.id),
             key=template.key,
             template_version=template.template_version,
             title_en=template.title_en,
@@ -123,13 +118,13 @@ class ChecklistRunType:
     def from_model(cls, run: ChecklistRun) -> ChecklistRunType:
         technician_id = run.technician_id  # type: ignore[attr-defined]
         return cls(
-            id=_id(run.id),
-            work_order_id=_id(run.work_order_id),  # type: ignore[attr-defined]
+            id=to_id(run.id),
+            work_order_id=to_id(run.work_order_id),  # type: ignore[attr-defined]
             template=ChecklistTemplateType.from_model(run.template),
             answers=run.answers,
             missing_required=runs.run_missing_required(run),
             completed_at=run.completed_at,
-            technician_id=None if technician_id is None else _id(technician_id),
+            technician_id=None if technician_id is None else to_id(technician_id),
             version=run.version,
             created_at=run.created_at,
         )
@@ -156,7 +151,7 @@ class StandardPhraseBookType:
     @classmethod
     def from_model(cls, book: StandardPhraseBook) -> StandardPhraseBookType:
         return cls(
-            id=_id(book.id), version_label=book.version_label, active=book.active, document=book.document
+            id=to_id(book.id), version_label=book.version_label, active=book.active, document=book.document
         )
 
 

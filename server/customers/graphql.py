@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -12,6 +11,8 @@ from server.customers import service
 from server.customers.models import Customer, Site
 from server.customers.service import CustomerKind
 from server.graphql.context import Info
+from server.graphql.ids import optional_id, parse_id
+from server.graphql.inputs import given_fields
 from server.graphql.pagination import Connection, paginate
 
 if TYPE_CHECKING:
@@ -282,20 +283,3 @@ async def visible_site(info: Info, site_id: str) -> SiteType | None:
     except NotFound:
         return None
     return SiteType.from_model(site)
-
-
-def parse_id(value: str) -> uuid.UUID:
-    """A GraphQL id as a UUID; anything else names no record."""
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise NotFound("No record with that id.") from None
-
-
-def optional_id(value: str | None) -> uuid.UUID | None:
-    return None if value is None else parse_id(value)
-
-
-def given_fields(input: object) -> dict[str, Any]:
-    """The fields a client sent; omitted (UNSET) ones are left out so they stay unchanged."""
-    return {key: value for key, value in vars(input).items() if value is not strawberry.UNSET}

@@ -4,11 +4,11 @@ from datetime import datetime
 
 import strawberry
 
-from server.customers.graphql import optional_id, parse_id
 from server.feedback import service
 from server.feedback.models import Callback, SatisfactionRating
 from server.feedback.service import RatingSource
 from server.graphql.context import Info
+from server.graphql.ids import optional_id, parse_id
 from server.graphql.pagination import Connection, paginate
 
 RatingSourceEnum = strawberry.enum(RatingSource, name="RatingSource")

@@ -5,24 +5,16 @@ from typing import Any
 
 import strawberry
 
-from server.customers.graphql import optional_id, parse_id
 from server.feedback.graphql import CallbackType
 from server.followup import queue, service
 from server.followup.models import CallbackPolicy, Complaint, ComplaintStatus
 from server.graphql.context import Info
+from server.graphql.ids import optional_id, parse_id, to_id, to_opt_id
 from server.graphql.pagination import Connection, paginate
 from server.workorders.graphql_types import WorkOrderType
 from server.workorders.models import WorkOrder
 
 ComplaintStatusEnum = strawberry.enum(ComplaintStatus, name="ComplaintStatus")
-
-
-def _id(value: object) -> strawberry.ID:
-    return strawberry.ID(str(value))
-
-
-def _opt_id(value: object | None) -> strawberry.ID | None:
-    return None if value is None else _id(value)
 
 
 @strawberry.type(name="CallbackPolicy")
@@ -70,16 +62,16 @@ class ComplaintType:
     def from_model(cls, complaint: Complaint) -> ComplaintType:
         c: Any = complaint  # foreign key ids are not declared on the model class
         return cls(
-            id=_id(complaint.id),
-            work_order_id=_id(c.work_order_id),
-            callback_id=_opt_id(c.callback_id),
-            owner_id=_opt_id(c.owner_id),
+            id=to_id(complaint.id),
+            work_order_id=to_id(c.work_order_id),
+            callback_id=to_opt_id(c.callback_id),
+            owner_id=to_opt_id(c.owner_id),
             due_date=complaint.due_date,
             status=ComplaintStatus(complaint.status),
             text=complaint.text,
             resolution=complaint.resolution,
             resolved_at=complaint.resolved_at,
-            resolved_by_id=_opt_id(c.resolved_by_id),
+            resolved_by_id=to_opt_id(c.resolved_by_id),
             created_at=complaint.created_at,
         )
 

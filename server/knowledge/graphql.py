@@ -9,8 +9,9 @@ import strawberry
 
 from server.core.actor import Actor
 from server.core.errors import ValidationFailed
-from server.customers.graphql import given_fields, optional_id, parse_id
 from server.graphql.context import Info
+from server.graphql.ids import optional_id, parse_id, to_id
+from server.graphql.inputs import given_fields
 from server.graphql.pagination import Connection, Edge, PageInfo, paginate
 from server.knowledge import service
 from server.knowledge.models import KnowledgeEntry, ProblemType, SolutionUse
@@ -18,10 +19,6 @@ from server.knowledge.models import KnowledgeEntry, ProblemType, SolutionUse
 ProblemTypeEnum = strawberry.enum(ProblemType, name="KnowledgeProblemType")
 NodeT = TypeVar("NodeT")
 _CURSOR_PREFIX = "hit:"
-
-
-def _id(value: object) -> strawberry.ID:
-    return strawberry.ID(str(value))
 
 
 @strawberry.type(name="KnowledgeEntry")
@@ -47,7 +44,7 @@ class KnowledgeEntryType:
     def from_model(cls, entry: KnowledgeEntry, *, actor: Actor) -> KnowledgeEntryType:
         merged = entry.merged_into_id  # type: ignore[attr-defined]
         return cls(
-            id=_id(entry.id),
+            id=to_id(entry.id),
             problem_type=ProblemType(entry.problem_type),
             system_type=entry.system_type,
             fault_type=entry.fault_type,
@@ -57,8 +54,8 @@ class KnowledgeEntryType:
             cause_zh=entry.cause_zh,
             solution_en=entry.solution_en,
             solution_zh=entry.solution_zh,
-            linked_work_order_ids=[_id(i) for i in entry.linked_order_ids] if actor.is_staff else [],
-            merged_into_id=None if merged is None else _id(merged),
+            linked_work_order_ids=[to_id(i) for i in entry.linked_order_ids] if actor.is_staff else [],
+            merged_into_id=None if merged is None else to_id(merged),
             version=entry.version,
             created_at=entry.created_at,
             updated_at=entry.updated_at,
@@ -83,10 +80,10 @@ class SolutionUsedType:
     def from_model(cls, use: SolutionUse) -> SolutionUsedType:
         u: Any = use  # foreign key ids are not declared on the model class
         return cls(
-            id=_id(use.id),
-            work_order_id=_id(u.work_order_id),
-            entry_id=_id(u.entry_id),
-            attached_by_id=None if u.attached_by_id is None else _id(u.attached_by_id),
+            id=to_id(use.id),
+            work_order_id=to_id(u.work_order_id),
+            entry_id=to_id(u.entry_id),
+            attached_by_id=None if u.attached_by_id is None else to_id(u.attached_by_id),
             created_at=use.created_at,
         )
 

@@ -1,21 +1,16 @@
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
 import strawberry
 
-from server.customers.graphql import parse_id
 from server.graphql.context import Info
+from server.graphql.ids import parse_id, to_opt_id
 from server.graphql.pagination import Connection, paginate
 from server.media import service
 from server.media.models import Photo, PhotoStatus
 
 PhotoStatusEnum = strawberry.enum(PhotoStatus, name="PhotoStatus")
-
-
-def _maybe_id(value: uuid.UUID | None) -> strawberry.ID | None:
-    return None if value is None else strawberry.ID(str(value))
 
 
 @strawberry.type(name="Photo")
@@ -61,8 +56,8 @@ class PhotoType:
             checklist_item=photo.checklist_item,
             caption=photo.caption,
             taken_at=photo.taken_at,
-            taken_by_id=_maybe_id(photo.taken_by_id),  # type: ignore[attr-defined]
-            device_id=_maybe_id(photo.device_id),
+            taken_by_id=to_opt_id(photo.taken_by_id),  # type: ignore[attr-defined]
+            device_id=to_opt_id(photo.device_id),
             sha256=photo.sha256,
             content_type=photo.content_type,
             size=photo.size,

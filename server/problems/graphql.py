@@ -4,18 +4,15 @@ from datetime import date, datetime
 
 import strawberry
 
-from server.customers.graphql import given_fields, optional_id, parse_id
 from server.graphql.context import Info
+from server.graphql.ids import optional_id, parse_id, to_id
+from server.graphql.inputs import given_fields
 from server.graphql.pagination import Connection, paginate
 from server.problems import service
 from server.problems.models import Problem, ProblemStatus, RepeatFaultFlag, RepeatKind
 
 ProblemStatusEnum = strawberry.enum(ProblemStatus, name="ProblemStatus")
 RepeatKindEnum = strawberry.enum(RepeatKind, name="RepeatKind")
-
-
-def _id(value: object) -> strawberry.ID:
-    return strawberry.ID(str(value))
 
 
 @strawberry.type(name="Problem")
@@ -35,7 +32,7 @@ class ProblemType:
     @classmethod
     async def from_model(cls, problem: Problem) -> ProblemType:
         return cls(
-            id=_id(problem.id),
+            id=to_id(problem.id),
             title=problem.title,
             cause_category=problem.cause_category,
             root_cause=problem.root_cause,
@@ -43,7 +40,7 @@ class ProblemType:
             permanent_fix=problem.permanent_fix,
             status=ProblemStatus(problem.status),
             suggested_for=problem.suggested_for,
-            work_order_ids=[_id(i) for i in await service.linked_order_ids(problem)],
+            work_order_ids=[to_id(i) for i in await service.linked_order_ids(problem)],
             created_at=problem.created_at,
             updated_at=problem.updated_at,
         )
@@ -61,9 +58,9 @@ class RepeatFaultFlagType:
     @classmethod
     def from_model(cls, flag: RepeatFaultFlag) -> RepeatFaultFlagType:
         return cls(
-            id=_id(flag.id),
-            work_order_id=_id(flag.work_order_id),  # type: ignore[attr-defined]
-            previous_order_id=_id(flag.previous_order_id),  # type: ignore[attr-defined]
+            id=to_id(flag.id),
+            work_order_id=to_id(flag.work_order_id),  # type: ignore[attr-defined]
+            previous_order_id=to_id(flag.previous_order_id),  # type: ignore[attr-defined]
             kind=RepeatKind(flag.kind),
             days_between=flag.days_between,
             created_at=flag.created_at,

@@ -15,8 +15,8 @@ import strawberry
 
 from server.core.clock import utcnow
 from server.core.roles import STAFF
-from server.customers.graphql import optional_id
 from server.graphql.context import Info
+from server.graphql.ids import optional_id
 from server.reports import figures as service
 from server.reports.monthly import monthly_report
 

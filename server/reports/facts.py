@@ -1,8 +1,9 @@
 """Per-order report facts: computed when an order moves, so every report figure is a SQL aggregate.
 
-`refresh_facts` runs inside the status change's transaction (work order actions call it), and
-`refresh_stale` catches up orders whose facts are missing or older than the order (the backfill
-command, and the monthly report before it counts). What each fact means is stated on the model.
+`refresh_facts` runs inside the status change's transaction (work order actions call it) and
+when a rating or call-back is written (the signal handlers at the end); `refresh_stale` catches
+up orders whose facts are missing or older than the order (the backfill command, and the monthly
+report before it counts). What each fact means is stated on the model.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from datetime import UTC, datetime, timedelta
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F, Q
+from tortoise.functions import Count, Sum
+from tortoise.signals import post_delete, post_save
 from tortoise.transactions import in_transaction
 
 from server.appointments.models import Appointment, AppointmentStatus
@@ -24,12 +27,14 @@ from server.core.actor import Actor
 from server.core.errors import ValidationFailed
 from server.core.serialize import snapshot
 from server.customers.models import Site
+from server.feedback.models import Callback, SatisfactionRating
 from server.reports.models import WorkOrderFacts
 from server.workorders.models import WorkOrder
 from server.workorders.sla_state import SlaContext, load_sla_context, sla_state
 
 log = logging.getLogger(__name__)
 
+SATISFIED_SCORE = 4  # ratings of 4 or 5 (out of 5) count as satisfied
 ARRIVAL_ACTION = "to_on_site"  # the audit action of every move to on_site: one per visit
 
 
@@ -113,6 +118,38 @@ async def repeat_fault(order: WorkOrder, conn: BaseDBAsyncClient) -> bool:
     return await flag_repeat_fault(order, conn=conn) is not None
 
 
+async def feedback_facts(order: WorkOrder, conn: BaseDBAsyncClient) -> dict[str, object]:
+    ratings = await (
+        SatisfactionRating.filter(work_order_id=order.id, deleted=False)
+        .using_db(conn)
+        .annotate(
+            n_ratings=Count("id"),
+            sum_score=Sum("score"),
+            n_satisfied=Count("id", _filter=Q(score__gte=SATISFIED_SCORE)),
+        )
+        .values("n_ratings", "sum_score", "n_satisfied")
+    )
+    calls = await (
+        Callback.filter(work_order_id=order.id)
+        .using_db(conn)
+        .annotate(
+            n_calls=Count("id"),
+            n_reached=Count("id", _filter=Q(reached=True)),
+            n_complaints=Count("id", _filter=Q(complaint=True)),
+        )
+        .values("n_calls", "n_reached", "n_complaints")
+    )
+    rated, called = ratings[0], calls[0]
+    return {
+        "ratings": int(rated["n_ratings"]),
+        "rating_total": int(rated["sum_score"] or 0),
+        "ratings_satisfied": int(rated["n_satisfied"]),
+        "called_back": int(called["n_calls"]) > 0,
+        "callback_reached": int(called["n_reached"]) > 0,
+        "complaint": int(called["n_complaints"]) > 0,
+    }
+
+
 async def compute_facts(
     order: WorkOrder, *, conn: BaseDBAsyncClient, context: SlaContext, tz: str
 ) -> dict[str, object]:
@@ -141,6 +178,7 @@ async def compute_facts(
         "repeat_fault": await repeat_fault(order, conn),
         "on_time": await on_time(order, conn),
         "checklist_completed": await checklist_completed(order, conn),
+        **await feedback_facts(order, conn),
     }
 
 
@@ -220,3 +258,41 @@ async def refresh_stale(
         done += len(orders)
         if advance is not None:
             advance(len(orders))
+
+
+# Feedback arrives without a status change (a rating after the visit, a call-back that did not
+# reach the customer), so its rows refresh their order's facts as they are written. Rows written
+# in bulk bypass this; `refresh_stale` does not notice them either, so bulk loaders refresh
+# the orders concerned themselves.
+@post_save(SatisfactionRating, Callback)
+async def _feedback_saved(
+    sender: type[SatisfactionRating | Callback],
+    instance: SatisfactionRating | Callback,
+    created: bool,
+    using_db: BaseDBAsyncClient | None,
+    update_fields: list[str] | None,
+) -> None:
+    await _refresh_for(instance.work_order_id, using_db)  # type: ignore[union-attr]
+
+
+@post_delete(SatisfactionRating, Callback)
+async def _feedback_deleted(
+    sender: type[SatisfactionRating | Callback],
+    instance: SatisfactionRating | Callback,
+    using_db: BaseDBAsyncClient | None,
+) -> None:
+    await _refresh_for(instance.work_order_id, using_db)  # type: ignore[union-attr]
+
+
+async def _refresh_for(work_order_id: object, conn: BaseDBAsyncClient | None) -> None:
+    if conn is None:
+        async with in_transaction() as tx:
+            await _refresh_order(work_order_id, tx)
+    else:
+        await _refresh_order(work_order_id, conn)
+
+
+async def _refresh_order(work_order_id: object, conn: BaseDBAsyncClient) -> None:
+    order = await WorkOrder.filter(id=work_order_id).using_db(conn).first()
+    if order is not None:
+        await refresh_facts(order, actor=None, conn=conn)

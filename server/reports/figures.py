@@ -128,11 +128,14 @@ async def dashboard(*, actor: Actor, filters: Filters) -> Figures:
 
 async def check_filters(*, actor: Actor, filters: Filters) -> None:
     """A filter naming a customer, site or technician that does not exist is a mistake, not zero."""
-    if filters.customer_id and not await scope.customers_for(actor).filter(id=filters.customer_id).exists():
+    if (
+        filters.customer_id is not None
+        and not await scope.customers_for(actor).filter(id=filters.customer_id).exists()
+    ):
         raise NotFound("No such customer.")
-    if filters.site_id and not await scope.sites_for(actor).filter(id=filters.site_id).exists():
+    if filters.site_id is not None and not await scope.sites_for(actor).filter(id=filters.site_id).exists():
         raise NotFound("No such site.")
-    if filters.technician_id and not await User.filter(id=filters.technician_id).exists():
+    if filters.technician_id is not None and not await User.filter(id=filters.technician_id).exists():
         raise NotFound("No such technician.")
 
 
@@ -202,8 +205,6 @@ async def compute_figures(filters: Filters) -> Figures:
     rows = await queries.partials(filters)
     live = [r for r in rows if r["status"] != queries.CANCELLED]
     sums = _Sums(live)
-    ratings, score_total, satisfied = await queries.rating_totals(filters)
-    called, reached, complaints = await queries.callback_totals(filters)
     return Figures(
         filters=filters,
         orders=sums["n_orders"],
@@ -218,9 +219,11 @@ async def compute_figures(filters: Filters) -> Figures:
         first_time_fix=sums.ratio("n_ftf", "n_ftf_known"),
         repeat_fault=sums.ratio("n_repeat", "n_orders"),
         satisfaction=Satisfaction(
-            ratings=ratings, score_total=score_total, satisfied=Ratio(satisfied, ratings)
+            ratings=sums["sum_ratings"],
+            score_total=sums["sum_rating_total"],
+            satisfied=sums.ratio("sum_ratings_satisfied", "sum_ratings"),
         ),
-        callbacks=Callbacks(reached=Ratio(reached, called), complaints=complaints),
+        callbacks=Callbacks(reached=sums.ratio("n_reached", "n_called"), complaints=sums["n_complaints"]),
         on_time=sums.ratio("n_on_time", "n_on_time_known"),
         checklist=sums.ratio("n_checklist", "n_checklist_known"),
         technicians=await _technicians(live),

@@ -10,8 +10,9 @@ from server.workorders.models import WorkOrder
 
 class WorkOrderFacts(Record):
     # One row per work order with the figures the supervisor reports aggregate, computed in Python
-    # once (business-hours SLA, visits, appointment punctuality) when the order moves, so every
-    # report figure is a plain SQL aggregate over this table. `updated_at` is when it was computed.
+    # once (business-hours SLA, visits, appointment punctuality) when the order moves or gets
+    # feedback, so every report figure is a plain SQL aggregate over this table alone.
+    # `updated_at` is when it was computed.
 
     work_order: fields.OneToOneRelation[WorkOrder] = fields.OneToOneField(
         "doorstep.WorkOrder", related_name="facts", on_delete=fields.CASCADE
@@ -19,8 +20,8 @@ class WorkOrderFacts(Record):
     # The order's sync version the row was computed from: a smaller one means the row is stale.
     order_version = fields.BigIntField(default=0)
     # Report dimensions, copied from the order so filters need no join.
-    # Not indexed on its own: a period of months selects most rows, and a full scan reads them far
-    # faster than SQLite's index walk would; the filters' indexes below lead with their column.
+    # Not indexed: a period of months selects most rows, and a full scan reads them far faster
+    # than walking an index and fetching each row (SQLite cannot tell in advance how many match).
     received_at = fields.DatetimeField()
     customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
         "doorstep.Customer", related_name="work_order_facts", on_delete=fields.CASCADE
@@ -51,12 +52,16 @@ class WorkOrderFacts(Record):
     on_time = fields.BooleanField(null=True)
     # The etiquette checklist was completed; null when nobody came on site.
     checklist_completed = fields.BooleanField(null=True)
+    # Customer feedback: ratings (not deleted), their score total and those of 4 or 5; whether the
+    # desk called back, reached the customer on some call, and recorded a complaint.
+    ratings = fields.SmallIntField(default=0)
+    rating_total = fields.IntField(default=0)
+    ratings_satisfied = fields.SmallIntField(default=0)
+    called_back = fields.BooleanField(default=False)
+    callback_reached = fields.BooleanField(default=False)
+    complaint = fields.BooleanField(default=False)
 
     class Meta:
         table = "work_order_facts"
-        # Every figure filters on the period; these serve the dashboard's other filters with it.
-        indexes = (
-            ("customer_id", "received_at"),
-            ("site_id", "received_at"),
-            ("technician_id", "received_at"),
-        )
+        # The dashboard's filters; single-column, so a query without them never walks one of these.
+        indexes = (("customer_id",), ("site_id",), ("technician_id",))

@@ -23,12 +23,12 @@ from server.core.actor import Actor, require
 from server.core.clock import utcnow
 from server.core.errors import ValidationFailed
 from server.core.roles import STAFF
-from server.reports import queries
 from server.reports.facts import count_stale, refresh_stale
 from server.reports.figures import Figures, compute_figures
 from server.reports.monthly_pdf import render_monthly_pdf
 from server.reports.monthly_text import COLUMNS, Lang, flag, header, minutes, parse_lang, ratio_text
 from server.reports.queries import Filters, facts_in
+from server.sla.calendar import DEFAULT_TZ
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 Advance = Callable[[int], None]
@@ -74,44 +74,43 @@ def month_filters(month: date, tz: str) -> Filters:
     )
 
 
+# Facts columns the CSV shows as they are (yes/no ones as 1, 0 or empty).
+_FLAGS = (
+    "respond_met",
+    "resolve_met",
+    "first_time_fix",
+    "repeat_fault",
+    "on_time",
+    "checklist_completed",
+    "called_back",
+    "callback_reached",
+    "complaint",
+)
+_COUNTS = ("sla_tier", "fault_level", "status", "ratings", "rating_total", "ratings_satisfied")
+
+
 async def order_rows(filters: Filters, *, tz: str) -> tuple[OrderRow, ...]:
     """One row per order the filters select, in the order received."""
     facts = await (
         facts_in(filters)
         .order_by("received_at", "work_order_id")
         .values(
-            "work_order_id",
             "received_at",
-            "sla_tier",
-            "fault_level",
-            "status",
             "respond_seconds",
-            "respond_met",
             "resolve_seconds",
-            "resolve_met",
-            "first_time_fix",
-            "repeat_fault",
-            "on_time",
-            "checklist_completed",
+            *_FLAGS,
+            *_COUNTS,
             number="work_order__number",
             customer="customer__name",
             site="site__name",
             technician="technician__display_name",
         )
     )
-    ratings = await queries.ratings_by_order(filters)
-    callbacks = await queries.callbacks_by_order(filters)
     zone = ZoneInfo(tz)
-    rows = []
-    for fact in facts:
-        order_id = queries.as_uuid(fact["work_order_id"])
-        rows.append(_row(fact, ratings.get(order_id), callbacks.get(order_id), zone))
-    return tuple(rows)
+    return tuple(_row(fact, zone) for fact in facts)
 
 
-def _row(
-    fact: dict[str, Any], rating: dict[str, int] | None, callback: dict[str, int] | None, zone: ZoneInfo
-) -> OrderRow:
+def _row(fact: dict[str, Any], zone: ZoneInfo) -> OrderRow:
     received = fact["received_at"]
     if isinstance(received, str):
         received = datetime.fromisoformat(received)
@@ -122,23 +121,10 @@ def _row(
             "customer": str(fact["customer"] or ""),
             "site": str(fact["site"] or ""),
             "technician": str(fact["technician"] or ""),
-            "sla_tier": str(fact["sla_tier"]),
-            "fault_level": str(fact["fault_level"]),
-            "status": str(fact["status"]),
             "respond_minutes": minutes(fact["respond_seconds"]),
-            "respond_met": flag(_bool(fact["respond_met"])),
             "resolve_minutes": minutes(fact["resolve_seconds"]),
-            "resolve_met": flag(_bool(fact["resolve_met"])),
-            "first_time_fix": flag(_bool(fact["first_time_fix"])),
-            "repeat_fault": flag(_bool(fact["repeat_fault"])),
-            "on_time": flag(_bool(fact["on_time"])),
-            "checklist_completed": flag(_bool(fact["checklist_completed"])),
-            "ratings": str(rating["n_ratings"] if rating else 0),
-            "rating_total": str(rating["sum_score"] if rating else 0),
-            "satisfied_ratings": str(rating["n_satisfied"] if rating else 0),
-            "called_back": flag(callback is not None),
-            "reached": flag(bool(callback and callback["n_reached"])),
-            "complaint": flag(bool(callback and callback["n_complaints"])),
+            **{key: flag(_bool(fact[key])) for key in _FLAGS},
+            **{key: str(fact[key]) for key in _COUNTS},
         }
     )
 
@@ -162,7 +148,7 @@ async def monthly_report(
     actor: Actor | None,
     month: str,
     lang: str = "zh-CN",
-    tz: str = "Asia/Shanghai",
+    tz: str = DEFAULT_TZ,
     advance: Advance | None = None,
 ) -> MonthlyReport:
     """Build the report of `month` (YYYY-MM); `actor` None is the operator's command line.

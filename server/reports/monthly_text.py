@@ -72,9 +72,9 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("checklist_completed", "Checklist completed", "检查表完成"),
     ("ratings", "Ratings", "评价数"),
     ("rating_total", "Rating total", "评分合计"),
-    ("satisfied_ratings", "Satisfied ratings", "满意评价数"),
+    ("ratings_satisfied", "Satisfied ratings", "满意评价数"),
     ("called_back", "Called back", "已回访"),
-    ("reached", "Reached", "回访接通"),
+    ("callback_reached", "Reached on call-back", "回访接通"),
     ("complaint", "Complaint", "投诉"),
 )
 

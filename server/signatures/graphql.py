@@ -1,22 +1,17 @@
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
 import strawberry
 
-from server.customers.graphql import parse_id
 from server.graphql.context import Info
+from server.graphql.ids import parse_id, to_opt_id
 from server.graphql.pagination import Connection, paginate
 from server.graphql.scalars import JSON
 from server.signatures import consent, content, service
 from server.signatures.models import Signature, SignerRelation
 
 SignerRelationEnum = strawberry.enum(SignerRelation, name="SignerRelation")
-
-
-def _maybe_id(value: uuid.UUID | None) -> strawberry.ID | None:
-    return None if value is None else strawberry.ID(str(value))
 
 
 @strawberry.type(name="Signature")
@@ -68,14 +63,14 @@ class SignatureType:
             language=signature.language,
             signed_at=signature.signed_at,
             received_at=signature.received_at,
-            technician_id=_maybe_id(signature.technician_id),  # type: ignore[attr-defined]
+            technician_id=to_opt_id(signature.technician_id),  # type: ignore[attr-defined]
             latitude=signature.latitude,
             longitude=signature.longitude,
             accuracy_m=signature.accuracy_m,
             content_hash=signature.content_hash,
             server_hash=signature.server_hash,
             hash_matches=signature.hash_matches,
-            superseded_by_id=_maybe_id(signature.superseded_by_id),  # type: ignore[attr-defined]
+            superseded_by_id=to_opt_id(signature.superseded_by_id),  # type: ignore[attr-defined]
             png_sha256=signature.png_sha256,
         )
 

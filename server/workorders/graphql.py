@@ -8,8 +8,8 @@ from typing import Any
 
 import strawberry
 
-from server.core.errors import NotFound
 from server.graphql.context import Info
+from server.graphql.ids import parse_id
 from server.graphql.pagination import Connection, paginate
 from server.workorders import board as board_module
 from server.workorders import service
@@ -31,15 +31,8 @@ __all__ = ["Mutation", "Query"]
 _PREFETCH = ("site", "assets")
 
 
-def _uuid(value: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise NotFound("No record with that id.") from None
-
-
 def _opt_uuid(value: str | None) -> uuid.UUID | None:
-    return None if value is None else _uuid(value)
+    return None if value is None else parse_id(value)
 
 
 def _node(order: WorkOrder) -> WorkOrderType:
@@ -76,7 +69,7 @@ class Query:
     @strawberry.field
     async def work_order(self, info: Info, id: strawberry.ID) -> WorkOrderType:
         actor = info.context.require()
-        return _node(await service.get_work_order(actor=actor, work_order_id=_uuid(id)))
+        return _node(await service.get_work_order(actor=actor, work_order_id=parse_id(id)))
 
     @strawberry.field
     async def board(self, info: Info, date: date, timezone: str | None = None) -> BoardType:
@@ -92,13 +85,13 @@ class Mutation:
         actor = info.context.require()
         order = await service.create_work_order(
             actor=actor,
-            customer_id=_uuid(input.customer_id),
-            site_id=_uuid(input.site_id),
+            customer_id=parse_id(input.customer_id),
+            site_id=parse_id(input.site_id),
             symptom=input.symptom,
             fault_level=input.fault_level,
             sla_tier=input.sla_tier,
             source_channel=SourceChannel(input.source_channel),
-            asset_ids=[_uuid(a) for a in input.asset_ids],
+            asset_ids=[parse_id(a) for a in input.asset_ids],
             received_at=input.received_at,
             scheduled_date=input.scheduled_date,
             id=_opt_uuid(input.id),
@@ -112,8 +105,8 @@ class Mutation:
         actor = info.context.require()
         order = await service.assign_work_order(
             actor=actor,
-            work_order_id=_uuid(id),
-            technician_id=_uuid(technician_id),
+            work_order_id=parse_id(id),
+            technician_id=parse_id(technician_id),
             scheduled_date=scheduled_date,
         )
         return _node(order)
@@ -130,7 +123,7 @@ class Mutation:
         actor = info.context.require()
         order = await service.transition(
             actor=actor,
-            work_order_id=_uuid(id),
+            work_order_id=parse_id(id),
             target=Status(to),
             reason=reason,
             next_visit_date=next_visit_date,
@@ -145,40 +138,42 @@ class Mutation:
         reason: HoldReasonEnum,  # type: ignore[valid-type]
     ) -> WorkOrderType:
         actor = info.context.require()
-        order = await service.hold_work_order(actor=actor, work_order_id=_uuid(id), reason=HoldReason(reason))
+        order = await service.hold_work_order(
+            actor=actor, work_order_id=parse_id(id), reason=HoldReason(reason)
+        )
         return _node(order)
 
     @strawberry.mutation
     async def resume_work_order(self, info: Info, id: strawberry.ID) -> WorkOrderType:
         actor = info.context.require()
-        return _node(await service.resume_work_order(actor=actor, work_order_id=_uuid(id)))
+        return _node(await service.resume_work_order(actor=actor, work_order_id=parse_id(id)))
 
     @strawberry.mutation
     async def report_late(self, info: Info, id: strawberry.ID, reason: str) -> WorkOrderType:
         actor = info.context.require()
-        return _node(await service.report_late(actor=actor, work_order_id=_uuid(id), reason=reason))
+        return _node(await service.report_late(actor=actor, work_order_id=parse_id(id), reason=reason))
 
     @strawberry.mutation
     async def raise_escalation(self, info: Info, id: strawberry.ID, note: str) -> WorkOrderType:
         actor = info.context.require()
-        return _node(await service.raise_escalation(actor=actor, work_order_id=_uuid(id), note=note))
+        return _node(await service.raise_escalation(actor=actor, work_order_id=parse_id(id), note=note))
 
     @strawberry.mutation
     async def acknowledge_escalation(self, info: Info, id: strawberry.ID) -> WorkOrderType:
         actor = info.context.require()
-        return _node(await service.acknowledge_escalation(actor=actor, work_order_id=_uuid(id)))
+        return _node(await service.acknowledge_escalation(actor=actor, work_order_id=parse_id(id)))
 
     @strawberry.mutation
     async def cancel_work_order(self, info: Info, id: strawberry.ID, reason: str) -> WorkOrderType:
         actor = info.context.require()
-        return _node(await service.cancel_work_order(actor=actor, work_order_id=_uuid(id), reason=reason))
+        return _node(await service.cancel_work_order(actor=actor, work_order_id=parse_id(id), reason=reason))
 
     @strawberry.mutation
     async def update_work_order(
         self, info: Info, id: strawberry.ID, input: UpdateWorkOrderInput
     ) -> WorkOrderType:
         actor = info.context.require()
-        order = await service.update_work_order(actor=actor, work_order_id=_uuid(id), **_changes(input))
+        order = await service.update_work_order(actor=actor, work_order_id=parse_id(id), **_changes(input))
         return _node(order)
 
 
@@ -186,7 +181,7 @@ def _changes(input: UpdateWorkOrderInput) -> dict[str, Any]:
     """Only the fields the client sent; ids and parts converted to the service's shapes."""
     changes: dict[str, Any] = {k: v for k, v in vars(input).items() if v is not None}
     if "asset_ids" in changes:
-        changes["asset_ids"] = [_uuid(a) for a in changes["asset_ids"]]
+        changes["asset_ids"] = [parse_id(a) for a in changes["asset_ids"]]
     if "parts_used" in changes:
         changes["parts_used"] = [
             {"name": p.name, "part_no": p.part_no, "quantity": p.quantity} for p in changes["parts_used"]

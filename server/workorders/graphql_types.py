@@ -15,6 +15,7 @@ from server.auth.models import User
 from server.customers.graphql import CustomerType, SiteType
 from server.customers.models import Customer, Site
 from server.graphql.context import Info
+from server.graphql.ids import to_id, to_opt_id
 from server.graphql.pagination import Connection, paginate
 from server.sla import DeskTimer, SlaState
 from server.workorders import board as board_module
@@ -40,14 +41,6 @@ class SlaSource:
             if self._context is None:
                 self._context = await load_sla_context()
             return self._context
-
-
-def _id(value: object) -> strawberry.ID:
-    return strawberry.ID(str(value))
-
-
-def _opt_id(value: object | None) -> strawberry.ID | None:
-    return None if value is None else _id(value)
 
 
 @strawberry.type(name="SlaState")
@@ -170,10 +163,10 @@ class WorkOrderType:
     def from_model(cls, order: WorkOrder, *, sla_source: SlaSource | None = None) -> WorkOrderType:
         o: Any = order  # foreign key ids are not declared on the model class
         return cls(
-            id=_id(order.id),
+            id=to_id(order.id),
             number=order.number,
-            customer_id=_id(o.customer_id),
-            site_id=_id(o.site_id),
+            customer_id=to_id(o.customer_id),
+            site_id=to_id(o.site_id),
             source_channel=order.source_channel,
             symptom=order.symptom,
             fault_level=order.fault_level,
@@ -182,8 +175,8 @@ class WorkOrderType:
             status_before_hold=Status(order.status_before_hold) if order.status_before_hold else None,
             hold_reason=order.hold_reason,
             pauses=[PauseType(start=p.start, end=p.end, reason=why) for p, why in pause_records(order)],
-            assigned_to_id=_opt_id(o.assigned_to_id),
-            received_by_id=_opt_id(o.received_by_id),
+            assigned_to_id=to_opt_id(o.assigned_to_id),
+            received_by_id=to_opt_id(o.received_by_id),
             scheduled_date=order.scheduled_date,
             received_at=order.received_at,
             dispatched_at=order.dispatched_at,
@@ -240,8 +233,8 @@ class WorkOrderType:
     async def asset_ids(self) -> list[strawberry.ID]:
         related = self._order.assets
         if related._fetched:  # prefetched with the page: no query per row
-            return [_id(asset.id) for asset in related]
-        return [_id(pk) for pk in await related.all().values_list("id", flat=True)]
+            return [to_id(asset.id) for asset in related]
+        return [to_id(pk) for pk in await related.all().values_list("id", flat=True)]
 
     @strawberry.field
     async def customer(self) -> CustomerType:
@@ -279,7 +272,7 @@ class BoardAppointmentType:
     @classmethod
     def from_model(cls, row: Appointment) -> BoardAppointmentType:
         return cls(
-            id=_id(row.id),
+            id=to_id(row.id),
             window_start=row.window_start,
             window_end=row.window_end,
             status=row.status.value,

@@ -97,3 +97,8 @@ async def test_admin_creates_user_with_weak_password_refused(db: Any, as_user: A
     assert await admin.error_code(create, {"p": "123"}) == "WEAK_PASSWORD"
     assert (await admin.data(create, {"p": "a-decent-passphrase"}))["createUser"]["role"] == "TECHNICIAN"
     assert await admin.error_code(create, {"p": "a-decent-passphrase"}) == "USERNAME_TAKEN"
+
+
+async def test_devices_with_a_malformed_user_id_is_not_found(db: Any, as_user: Any) -> None:
+    admin = await as_user(await make_user(Role.ADMIN))
+    assert await admin.error_code('{ devices(userId: "not-a-uuid") { id } }') == "NOT_FOUND"

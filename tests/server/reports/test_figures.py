@@ -12,6 +12,7 @@ from server.core import persist
 from server.core.clock import set_clock
 from server.core.errors import Forbidden, NotFound, ValidationFailed
 from server.core.roles import Role
+from server.feedback.service import record_callback, submit_rating
 from server.reports.facts import count_stale, refresh_stale
 from server.reports.figures import (
     Bucket,
@@ -194,3 +195,21 @@ async def test_a_status_change_refreshes_the_facts(db: Any) -> None:
     assert (facts.status, facts.respond_seconds, facts.respond_met) == ("accepted", _minutes(40), True)
     assert facts.technician_id == tech.id  # type: ignore[attr-defined]
     assert await count_stale() == 0
+
+
+async def test_feedback_reaches_the_figures_without_a_status_change(db: Any) -> None:
+    month = await build_month()
+    desk = actor_of(await make_user(Role.DISPATCHER))
+    rating = await submit_rating(actor=desk, work_order_id=month.orders["O12"].id, score=3)
+    await record_callback(actor=desk, work_order_id=month.orders["O4"].id, reached=True, satisfaction=4)
+    f = await compute_figures(OCTOBER)
+    assert (f.satisfaction.ratings, f.satisfaction.score_total, f.satisfaction.satisfied) == (
+        6,
+        23,
+        Ratio(4, 6),
+    )
+    assert f.callbacks.reached == Ratio(5, 5)
+
+    rating.deleted = True
+    await persist.save(rating, actor=desk, before={})
+    assert (await compute_figures(OCTOBER)).satisfaction.ratings == 5

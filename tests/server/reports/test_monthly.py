@@ -69,9 +69,9 @@ def _recount(table: list[dict[str, str]]) -> dict[str, Any]:
         "first_time_fix": _ratio(rows, "first_time_fix"),
         "repeat_fault": Ratio(sum(r["repeat_fault"] == "1" for r in rows), len(rows)),
         "satisfied": Ratio(
-            sum(int(r["satisfied_ratings"]) for r in rows), sum(int(r["ratings"]) for r in rows)
+            sum(int(r["ratings_satisfied"]) for r in rows), sum(int(r["ratings"]) for r in rows)
         ),
-        "callback_reach": Ratio(sum(r["reached"] == "1" for r in called), len(called)),
+        "callback_reach": Ratio(sum(r["callback_reached"] == "1" for r in called), len(called)),
         "complaints": sum(r["complaint"] == "1" for r in rows),
         "on_time": _ratio(rows, "on_time"),
         "checklist": _ratio(rows, "checklist_completed"),
