@@ -42,10 +42,19 @@ async def _suggest_problems() -> object:
     return await suggest_problems(month=utcnow().date())
 
 
+async def _report_facts() -> object:
+    from server.reports.facts import refresh_stale
+
+    # Status moves refresh an order's report facts at once; this catches edits without a move
+    # (a changed tier) so the dashboard never lags by more than an hour.
+    return await refresh_stale(actor=None, since=utcnow() - timedelta(days=35))
+
+
 JOBS = (
     Job("close orders left out of the call-back sample", timedelta(minutes=5), _close_unsampled),
     Job("flag repeat faults", timedelta(hours=1), _repeat_faults),
     Job("suggest problem records", timedelta(hours=6), _suggest_problems),
+    Job("bring report facts up to date", timedelta(hours=1), _report_facts),
 )
 
 

@@ -74,7 +74,7 @@ def month_filters(month: date, tz: str) -> Filters:
     )
 
 
-# Facts columns the CSV shows as they are (yes/no ones as 1, 0 or empty).
+# Facts columns the CSV shows directly: yes/no ones as 1, 0 or empty (not known), the rest as text.
 _FLAGS = (
     "respond_met",
     "resolve_met",
@@ -86,7 +86,7 @@ _FLAGS = (
     "callback_reached",
     "complaint",
 )
-_COUNTS = ("sla_tier", "fault_level", "status", "ratings", "rating_total", "ratings_satisfied")
+_PLAIN = ("sla_tier", "fault_level", "status", "ratings", "rating_total", "ratings_satisfied")
 
 
 async def order_rows(filters: Filters, *, tz: str) -> tuple[OrderRow, ...]:
@@ -99,7 +99,7 @@ async def order_rows(filters: Filters, *, tz: str) -> tuple[OrderRow, ...]:
             "respond_seconds",
             "resolve_seconds",
             *_FLAGS,
-            *_COUNTS,
+            *_PLAIN,
             number="work_order__number",
             customer="customer__name",
             site="site__name",
@@ -124,7 +124,7 @@ def _row(fact: dict[str, Any], zone: ZoneInfo) -> OrderRow:
             "respond_minutes": minutes(fact["respond_seconds"]),
             "resolve_minutes": minutes(fact["resolve_seconds"]),
             **{key: flag(_bool(fact[key])) for key in _FLAGS},
-            **{key: str(fact[key]) for key in _COUNTS},
+            **{key: str(fact[key]) for key in _PLAIN},
         }
     )
 
