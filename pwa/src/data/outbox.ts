@@ -75,6 +75,13 @@ function newEntry(collection: string, id: string, base: Doc | null, next: Doc): 
   };
 }
 
+/** A status is a life cycle: the server accepts one move at a time (accepted → en route → on
+ * site), so each move stays its own queued change and is never folded with another. */
+function movesStatus(changes: Changes, last: OutboxEntry): boolean {
+  if ('status' in changes) return true;
+  return last.newDocumentState['status'] !== last.assumedMasterState?.['status'];
+}
+
 /** Change fields of a local document and queue the change, atomically. Consecutive edits are
  * folded into one queued change only while that change has never been handed to the network:
  * once sent, its mutation id may be recorded by the server, and a resend must carry the same
@@ -97,7 +104,8 @@ export async function edit(db: DoorstepDb, collection: string, id: string, chang
 
     const live = entries.filter((e) => e.state !== 'needs_attention');
     const last = live.at(-1);
-    if (last && last.state === 'pending' && last.attempts === 0) {
+    const foldable = last && last.state === 'pending' && last.attempts === 0 && !movesStatus(changes, last);
+    if (last && foldable) {
       last.newDocumentState = { ...last.newDocumentState, ...clone(changes) };
       await db.outbox.put(last);
     } else {

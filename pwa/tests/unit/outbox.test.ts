@@ -51,11 +51,28 @@ describe('outbox.edit', () => {
   it('folds consecutive edits into one entry while it was never sent', async () => {
     await seeded();
     await edit(db, 'workOrders', 'wo1', { progressNote: 'a' });
-    await edit(db, 'workOrders', 'wo1', { progressNote: 'ab', status: 'accepted' });
+    await edit(db, 'workOrders', 'wo1', { progressNote: 'ab', resolution: 'fixed' });
     const entries = await db.outbox.toArray();
     expect(entries).toHaveLength(1);
-    expect(entries[0]?.newDocumentState).toMatchObject({ progressNote: 'ab', status: 'accepted' });
+    expect(entries[0]?.newDocumentState).toMatchObject({ progressNote: 'ab', resolution: 'fixed' });
     expect(entries[0]?.assumedMasterState?.progressNote).toBe('');
+  });
+
+  it('keeps every status move its own entry, in order (the server takes one move at a time)', async () => {
+    await seeded();
+    await edit(db, 'workOrders', 'wo1', { progressNote: 'on my way' });
+    await edit(db, 'workOrders', 'wo1', { status: 'accepted' });
+    await edit(db, 'workOrders', 'wo1', { status: 'en_route' });
+    await edit(db, 'workOrders', 'wo1', { progressNote: 'arrived soon' });
+    await edit(db, 'workOrders', 'wo1', { status: 'on_site' });
+    const entries = await db.outbox.orderBy('seq').toArray();
+    expect(entries.map((e) => [e.assumedMasterState?.status, e.newDocumentState.status])).toEqual([
+      ['dispatched', 'dispatched'],
+      ['dispatched', 'accepted'],
+      ['accepted', 'en_route'],
+      ['en_route', 'en_route'],
+      ['en_route', 'on_site'],
+    ]);
   });
 
   it('starts a new entry once the previous one may have reached the server', async () => {
