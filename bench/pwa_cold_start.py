@@ -84,7 +84,10 @@ def run(visits: int, rounds: int) -> list[tuple[str, str]]:
         ("sign-in + first sync (online, driver clock)", pwa_common.ms(signed_in)),
         ("offline, new tab: navigation → list shown", pwa_common.summary(new_tab)),
         ("offline, browser restarted: navigation → list shown", pwa_common.summary(restart)),
-        (f"goal ≤ {GOAL_S} s (worst cold start)", common.verdict(max(restart) <= GOAL_S)),
+        (
+            f"goal ≤ {GOAL_S} s with 50 visits (worst restart)",
+            common.verdict(max(restart) <= GOAL_S) if visits >= 50 else "not measured (fewer visits)",
+        ),
         ("best of all rounds", pwa_common.ms(best)),
         common.machine_load(),
     ]

@@ -17,6 +17,7 @@ from bench import common, pwa_common
 from tests.e2e import app
 
 GOAL_S = 10.0
+GOAL_DOCUMENTS = 50_000
 
 # Notes the sign-in submit, and when the first-sync panel appears and goes away.
 _MARK_FIRST_SYNC = """
@@ -37,7 +38,8 @@ _MARK_FIRST_SYNC = """
 def _marks(page: Any) -> dict[str, float]:
     return dict(
         page.evaluate(
-            "() => ({ submit: window.__submitAt, shown: window.__firstSyncShownAt, done: window.__firstSyncDoneAt })"
+            "() => ({ submit: window.__submitAt, shown: window.__firstSyncShownAt, "
+            "done: window.__firstSyncDoneAt })"
         )
     )
 
@@ -54,26 +56,35 @@ def run(assets: int) -> list[tuple[str, str]]:
         page.goto("/")
         page.get_by_role("button", name="Sign in").wait_for()
         cpu_before = live.cpu_seconds()
+        browser_before = pwa_common.browser_cpu_seconds(profile)
         pwa_common.sign_in(page, prep.username, prep.password)
         page.wait_for_function("() => window.__firstSyncDoneAt !== undefined", timeout=600_000)
         server_cpu = live.cpu_seconds() - cpu_before
+        browser_cpu = pwa_common.browser_cpu_seconds(profile) - browser_before
         marks = _marks(page)
         stored = app.store_counts(page, "assets", "checkpoints")
+        documents = app.replicated_documents(page)
         context.close()
 
     if stored["assets"] != assets:
         raise common.BenchError(f"IndexedDB holds {stored['assets']} assets, expected {assets}")
     first_sync = (marks["done"] - marks["shown"]) / 1000
     total = (marks["done"] - marks["submit"]) / 1000
-    documents = assets + 4  # the assets plus the technician's order, its customer and site… roughly
     return [
         ("assets in the working set", f"{assets:,}"),
+        ("documents stored (every collection)", f"{documents:,}"),
         ("first-sync panel shown → gone", pwa_common.ms(first_sync)),
         ("sign-in tap → first sync done", pwa_common.ms(total)),
         ("documents per second (into IndexedDB)", f"{documents / first_sync:,.0f}"),
         ("server CPU for sign-in + sync", f"{server_cpu:.2f} s"),
+        ("browser CPU for sign-in + sync (all Chromium processes)", f"{browser_cpu:.2f} s"),
         ("collections with a checkpoint", f"{stored['checkpoints']}"),
-        (f"goal ≤ {GOAL_S:.0f} s", common.verdict(first_sync <= GOAL_S)),
+        (
+            f"goal ≤ {GOAL_S:.0f} s for {GOAL_DOCUMENTS:,}",
+            common.verdict(first_sync <= GOAL_S)
+            if assets >= GOAL_DOCUMENTS
+            else "not measured (smaller set)",
+        ),
         common.machine_load(),
     ]
 

@@ -74,6 +74,10 @@ async def seed_demo(*, settings: Settings, rng_seed: int = DEFAULT_SEED) -> Seed
         sites=sum(len(c.sites) for c in customers),
         assets=len(assets),
     )
+    # The dashboard reads stored per-order facts; the seed writes rows directly, so compute them.
+    from server.reports.facts import refresh_stale
+
+    counts["report_facts"] = await refresh_stale(actor=None)
     return SeedReport(seeded=True, logins=demo_logins(settings, demo_names), counts=counts)
 
 
