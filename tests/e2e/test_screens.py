@@ -31,6 +31,13 @@ def test_dispatch_board_and_dashboard(new_context: ContextFactory, server: harne
     page.get_by_text("Response within SLA").first.wait_for()
     # Today's demo orders are counted (from their report facts).
     assert "No orders received in this period" not in page.inner_text("main")
+    # The charts are drawn: each figure holds a uPlot canvas, labelled for screen readers.
+    charts = page.locator("figure.chart")
+    charts.first.locator("canvas").first.wait_for()
+    assert charts.count() >= 4
+    for i in range(charts.count()):
+        assert charts.nth(i).locator("canvas").count() >= 1
+        assert charts.nth(i).get_by_role("img").get_attribute("aria-label")
     page.wait_for_load_state("networkidle")
     app.shoot(page, "dashboard")
 
