@@ -223,9 +223,9 @@ def test_the_report_command_writes_the_pdf_and_the_csv(tmp_path: Path) -> None:
     assert _doorstep(data_dir, "seed-demo").returncode == 0
     backfill = _doorstep(data_dir, "report", "backfill")
     assert backfill.returncode == 0, backfill.stderr
+    # seed-demo computes the facts itself, so a backfill right after it finds nothing stale.
     refreshed = int(re.findall(r"refreshed for (\d+) work order", backfill.stdout)[0])
-    assert refreshed > 0
-    assert f"{refreshed}/{refreshed} 100%" in backfill.stderr  # the progress bar's last line
+    assert refreshed == 0
 
     month = f"{datetime.now(SHANGHAI):%Y-%m}"
     made = _doorstep(data_dir, "report", "monthly", "--month", month, "--lang", "en", "--out", str(out))
