@@ -78,8 +78,10 @@ function newEntry(collection: string, id: string, base: Doc | null, next: Doc): 
 /** A status is a life cycle: the server accepts one move at a time (accepted → en route → on
  * site), so each move stays its own queued change and is never folded with another. */
 function movesStatus(changes: Changes, last: OutboxEntry): boolean {
-  if ('status' in changes) return true;
-  return last.newDocumentState['status'] !== last.assumedMasterState?.['status'];
+  // A create not yet sent may absorb anything: the server creates the record as it ends up.
+  if (!last.assumedMasterState) return false;
+  if ('status' in changes && changes['status'] !== last.newDocumentState['status']) return true;
+  return last.newDocumentState['status'] !== last.assumedMasterState['status'];
 }
 
 /** Change fields of a local document and queue the change, atomically. Consecutive edits are
