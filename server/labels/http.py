@@ -16,12 +16,12 @@ from collections.abc import Awaitable, Callable, Mapping
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
-from server.auth import service as auth_service
+from server.auth.http import bearer_actor, error_response
 from server.core.actor import Actor
-from server.core.errors import DomainError, NotFound, Unauthenticated
+from server.core.errors import DomainError, NotFound
 from server.core.settings import Settings
 from server.labels import service
 from server.labels.pdf import L7160, LAYOUTS, SheetLayout, render_sheet
@@ -87,22 +87,10 @@ async def _guarded(request: Request, respond: Callable[[Actor, Settings], Awaita
     """Sign the caller in from the Bearer header, then answer; a domain error becomes its 4xx."""
     settings: Settings = request.app.state.settings
     try:
-        actor = await _actor(request, settings)
-        response = await respond(actor, settings)
+        actor = await bearer_actor(request, settings=settings, secrets=request.app.state.secrets)
+        return await respond(actor, settings)
     except DomainError as exc:
-        headers = {"www-authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
-        body = {"code": exc.code, "message": exc.message}
-        return JSONResponse(body, status_code=exc.http_status, headers=headers)
-    return response
-
-
-async def _actor(request: Request, settings: Settings) -> Actor:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthenticated("Send `Authorization: Bearer <access token>`.")
-    return await auth_service.authenticate(
-        settings=settings, secrets=request.app.state.secrets, token=token.strip()
-    )
+        return error_response(exc)
 
 
 def _asset_file(name: str) -> tuple[uuid.UUID, str]:

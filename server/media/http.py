@@ -5,16 +5,15 @@ responses carry the hash as ETag and may be cached for good (privately: they nee
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 
-from server.auth import service as auth_service
-from server.core.actor import Actor
-from server.core.errors import DomainError, Unauthenticated
+from server.auth.http import bearer_actor, error_response
+from server.core.errors import DomainError
 from server.core.secrets import Secrets
 from server.core.settings import Settings
 from server.media import images, service
@@ -23,23 +22,6 @@ from server.media.store import LocalStore, MissingObject
 
 CACHE_FOREVER = "private, max-age=31536000, immutable"
 log = logging.getLogger("doorstep.media")
-
-
-async def bearer_actor(request: Request, *, settings: Settings, secrets: Secrets) -> Actor:
-    """The caller named by `Authorization: Bearer <token>`; cookies are never consulted."""
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthenticated("Send `Authorization: Bearer <access token>`.")
-    return await auth_service.authenticate(settings=settings, secrets=secrets, token=token.strip())
-
-
-def error_response(exc: DomainError, headers: Mapping[str, str] | None = None) -> Response:
-    extra = dict(headers or {})
-    if isinstance(exc, Unauthenticated):
-        extra["WWW-Authenticate"] = "Bearer"
-    return JSONResponse(
-        {"code": exc.code, "message": exc.message}, status_code=exc.http_status, headers=extra
-    )
 
 
 def _matches(request: Request, etag: str) -> bool:

@@ -19,12 +19,12 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from server.auth.http import bearer_actor, error_response
 from server.core.actor import Actor
 from server.core.errors import Conflict, DomainError
 from server.core.secrets import Secrets
 from server.core.settings import Settings
 from server.media import blobs, uploads
-from server.media.http import bearer_actor, error_response
 from server.media.images import ALLOWED_TYPES
 from server.media.models import Upload
 from server.media.runtime import MediaRuntime

@@ -14,8 +14,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from server.auth.http import bearer_actor, error_response
 from server.core.errors import DomainError, NotFound
-from server.media.http import bearer_actor, error_response
 from server.reports import data
 from server.reports.service_report import render_report
 
