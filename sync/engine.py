@@ -127,8 +127,8 @@ class SyncEngine:
                 if r.mid not in known:
                     unique.setdefault(r.mid, r)
             fresh = list(unique.values())
-            await self._apply_all(adapter, principal, fresh, conn)
-            versions = await self._versions(adapter, principal, fresh, conn)
+            masters = await self._apply_all(adapter, principal, fresh, conn)
+            versions = {doc_id: int(doc["version"]) for doc_id, doc in masters.items()}
             records: list[SyncMutation] = []
             for row in fresh:
                 records.append(
@@ -158,16 +158,6 @@ class SyncEngine:
         answered = {r.mid: r.response for r in fresh}
         answered.update(replayed)
         return [answer for row in prepared if (answer := answered[row.mid]) is not None]
-
-    @staticmethod
-    async def _versions(
-        adapter: CollectionAdapter, principal: Principal, rows: Sequence[_Row], conn: BaseDBAsyncClient
-    ) -> dict[str, int]:
-        ids = sorted({r.doc_id for r in rows if r.doc_id})
-        if not ids:
-            return {}
-        loaded = await adapter.load(principal=principal, ids=ids, conn=conn)
-        return {doc_id: int(doc["version"]) for doc_id, doc in loaded.visible.items()}
 
     async def _replay_answers(
         self,
@@ -209,17 +199,18 @@ class SyncEngine:
 
     async def _apply_all(
         self, adapter: CollectionAdapter, principal: Principal, rows: list[_Row], conn: BaseDBAsyncClient
-    ) -> None:
+    ) -> dict[str, Document]:
         """A rejected write must leave nothing behind, which takes a savepoint around each row's
         write: two more statements per row. So the batch first runs under one savepoint, and is
-        redone row by row, each write in its own savepoint, only if some write was rejected."""
+        redone row by row, each write in its own savepoint, only if some write was rejected.
+        Returns the masters as the batch left them."""
         try:
             async with in_transaction(connection_name=None) as batch:
-                await self._apply_each(adapter, principal, rows, batch, isolate=False)
+                return await self._apply_each(adapter, principal, rows, batch, isolate=False)
         except _WriteRejected:
             for row in rows:
                 row.reset()
-            await self._apply_each(adapter, principal, rows, conn, isolate=True)
+            return await self._apply_each(adapter, principal, rows, conn, isolate=True)
 
     async def _apply_each(
         self,
@@ -229,7 +220,7 @@ class SyncEngine:
         conn: BaseDBAsyncClient,
         *,
         isolate: bool,
-    ) -> None:
+    ) -> dict[str, Document]:
         loaded = await adapter.load(
             principal=principal, ids=sorted({r.doc_id for r in rows if r.doc_id}), conn=conn
         )
@@ -238,6 +229,7 @@ class SyncEngine:
             await self._apply(
                 adapter, principal, row, masters, loaded.hidden, conn, isolate=isolate, upcoming=len(rows) - i
             )
+        return masters
 
     async def _apply(
         self,
