@@ -13,7 +13,6 @@ from strawberry.extensions import (
     MaxTokensLimiter,
     QueryDepthLimiter,
     SchemaExtension,
-    ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
@@ -28,6 +27,7 @@ from server.customers import graphql as customers_gql
 from server.feedback import graphql as feedback_gql
 from server.followup import graphql as followup_gql
 from server.graphql import node as node_gql
+from server.graphql.doc_cache import DocumentCache, DocumentStore
 from server.graphql.errors import ErrorCodes
 from server.knowledge import graphql as knowledge_gql
 from server.media import graphql as media_gql
@@ -70,9 +70,10 @@ def _merged(attr: str, name: str) -> type:
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     # Factories, so each request gets fresh extension state.
+    documents = DocumentStore(maxsize=256)
     extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
-        # Devices poll with the same few documents: validate each once.
-        lambda: ValidationCache(maxsize=256),
+        # Devices poll with the same few documents: parse and validate each once.
+        lambda: DocumentCache(documents),
         lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
         lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_query_aliases),
