@@ -18,7 +18,9 @@ export interface CollectionDef {
 export const COLLECTIONS: readonly CollectionDef[] = [
   { name: 'customers', indexes: 'name', writable: false },
   { name: 'sites', indexes: 'customerId', writable: false },
-  { name: 'assets', indexes: 'tagCode, siteId, customerId', writable: false },
+  // The largest collection (tens of thousands per technician): every index is written once per
+  // asset on the first sync, so only those a screen queries (tag lookup, a site's assets).
+  { name: 'assets', indexes: 'tagCode, siteId', writable: false },
   { name: 'workOrders', indexes: 'status, assignedToId, scheduledDate, siteId, customerId', writable: true },
   { name: 'workNotes', indexes: 'workOrderId', writable: true },
   { name: 'timeEntries', indexes: 'workOrderId', writable: true },

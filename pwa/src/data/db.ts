@@ -2,7 +2,8 @@
  * bookkeeping. Built from COLLECTIONS, so a new collection needs no edit here.
  *
  * Dexie 4 upgrades the stores when the declared schema changes, even at the same version number;
- * bump the number only for a data migration (an `.upgrade()` function) or to delete a table. */
+ * bump the number for a data migration (an `.upgrade()` function), to delete a table, or to drop
+ * an index (as version 2 did), so that devices on the old layout are upgraded on purpose. */
 
 import Dexie, { type Table } from 'dexie';
 import { COLLECTIONS, type CollectionDef } from './collections';
@@ -74,7 +75,9 @@ export class DoorstepDb extends Dexie {
       uploadUrls: 'key, fingerprint',
     };
     for (const c of collections) stores[c.name] = c.indexes ? `id, ${c.indexes}` : 'id';
-    this.version(1).stores(stores);
+    // 2: `assets` lost its unused `customerId` index (a cheaper first sync). A device on version 1
+    // keeps every store and row; only that index is dropped when it opens this build.
+    this.version(2).stores(stores);
   }
 
   docs(collection: string): Table<Doc, string> {

@@ -2,10 +2,10 @@
  * by every tab. What triggers it lives in scheduler.ts; the live stream in stream.ts. */
 
 import { signal } from '@preact/signals';
-import { type Api, ApiError } from './api';
+import { type Api, ApiError, type PullBatch } from './api';
 import type { DoorstepDb } from './db';
 import { type LockManagerLike, withLock } from './locks';
-import { pullCollection } from './pull';
+import { pullCollection, requestPage } from './pull';
 import { type FlushResult, flushOutbox } from './push';
 
 export const SYNC_LOCK = 'doorstep-sync';
@@ -142,8 +142,11 @@ export class SyncClient {
     const wanted = this.db.collections.filter(
       (c) => !this.unsupported.has(c.name) && (!only || only.includes(c.name)),
     );
-    const fresh: string[] = [];
-    for (const c of wanted) if (!(await this.db.checkpoints.get(c.name))) fresh.push(c.name);
+    // Read up front (only pulls write them, under this lock), so that the next collection's
+    // first request can start while the current one's last page is still being written.
+    const rows = await this.db.checkpoints.bulkGet(wanted.map((c) => c.name));
+    const checkpoints = new Map(wanted.map((c, i) => [c.name, rows[i]?.checkpoint ?? null] as const));
+    const fresh = wanted.filter((_, i) => !rows[i]).map((c) => c.name);
     const progress: FirstSyncProgress | null = fresh.length
       ? { counts: Object.fromEntries(fresh.map((n) => [n, 0])), done: 0, total: fresh.length }
       : null;
@@ -151,14 +154,29 @@ export class SyncClient {
       if (progress) this.patch({ firstSync: { ...progress, counts: { ...progress.counts } } });
     };
     report();
+    // At most one request ahead: the next collection's first page.
+    const ahead = new Map<string, Promise<PullBatch>>();
     try {
-      for (const c of wanted) {
+      for (const [i, c] of wanted.entries()) {
         const first = progress !== null && fresh.includes(c.name);
+        const following = wanted[i + 1];
+        const prefetched = ahead.get(c.name);
+        ahead.clear();
         try {
-          await pullCollection(this.db, this.api, c.name, (n) => {
-            if (!first || !progress) return;
-            progress.counts[c.name] = n;
-            report();
+          await pullCollection(this.db, this.api, c.name, {
+            checkpoint: checkpoints.get(c.name) ?? null,
+            first: prefetched,
+            onBatch: (n) => {
+              if (!first || !progress) return;
+              progress.counts[c.name] = n;
+              report();
+            },
+            onLastPage: following
+              ? () => {
+                  const cp = checkpoints.get(following.name) ?? null;
+                  ahead.set(following.name, requestPage(this.api, following.name, cp));
+                }
+              : undefined,
           });
         } catch (err) {
           if (err instanceof ApiError && err.code === 'GRAPHQL_VALIDATION_FAILED') {
