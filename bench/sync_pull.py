@@ -107,8 +107,8 @@ async def pull_engine(actor: Actor, collection: str, total: int) -> None:
         if not result.documents:
             break
         # Encoded too, as the endpoint does, so the two figures cover the same work.
-        orjson.dumps(result.documents)
-        pages.append(result.documents)
+        result.encoded  # noqa: B018
+        pages.append(orjson.loads(result.encoded))
         checkpoint = result.checkpoint
     _check(pages, total)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
@@ -24,6 +24,25 @@ class Principal(Protocol):
 class Loaded:
     visible: Mapping[str, Document]  # masters the principal may see, by id (tombstones included)
     hidden: frozenset[str]  # ids that exist but are outside the principal's scope
+
+
+@dataclass(frozen=True)
+class EncodedRows:
+    """A pull page already encoded: a JSON array of the documents, in version order."""
+
+    json: bytes
+    count: int
+    last_version: int | None
+
+
+@runtime_checkable
+class EncodedPull(Protocol):
+    """Optional: an adapter that can hand over a pull page as JSON text, sparing the server the
+    documents' dicts. None means "not for this page": the engine then calls `pull`."""
+
+    async def pull_encoded(
+        self, *, principal: Principal, after_version: int, limit: int, conn: BaseDBAsyncClient
+    ) -> EncodedRows | None: ...
 
 
 class CollectionAdapter(Protocol):

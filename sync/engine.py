@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from sync import checkpoint as cp
 from sync import idempotency, stamp
-from sync.adapter import CollectionAdapter, Document, Principal
+from sync.adapter import CollectionAdapter, Document, EncodedPull, EncodedRows, Principal
+from sync.batch import BatchWrites, DocumentVersions
 from sync.clock import utcnow
 from sync.errors import Rejected
 from sync.merge import MergeResult, json_equal, merge
@@ -25,10 +28,38 @@ MAX_PULL = 1000
 MAX_PUSH = 500
 
 
-@dataclass
 class PullResult:
-    documents: list[Document]
-    checkpoint: dict[str, Any]
+    """One pull page. It holds the documents as dicts, or already encoded as a JSON array when
+    the adapter could hand them over that way; each form is derived from the other on demand."""
+
+    __slots__ = ("_documents", "_encoded", "checkpoint", "count")
+
+    def __init__(
+        self,
+        *,
+        checkpoint: dict[str, Any],
+        documents: list[Document] | None = None,
+        encoded: EncodedRows | None = None,
+    ) -> None:
+        if (documents is None) == (encoded is None):
+            raise ValueError("a pull page holds either documents or their encoding")
+        self.checkpoint = checkpoint
+        self._documents = documents
+        self._encoded = encoded.json if encoded is not None else None
+        self.count = encoded.count if encoded is not None else len(documents or [])
+
+    @property
+    def documents(self) -> list[Document]:
+        if self._documents is None:
+            self._documents = orjson.loads(self._encoded or b"[]")
+        return self._documents
+
+    @property
+    def encoded(self) -> bytes:
+        """The documents as a JSON array: what the endpoint sends."""
+        if self._encoded is None:
+            self._encoded = orjson.dumps(self._documents)
+        return self._encoded
 
 
 @dataclass
@@ -81,16 +112,30 @@ class SyncEngine:
             if conn.capabilities.dialect == "postgres":
                 # Documents and scope moves are read in two statements: one snapshot for both.
                 await conn.execute_script("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            docs = list(await adapter.pull(principal=principal, after_version=after, limit=limit, conn=conn))
             moves = await changes_after(
                 conn, principal=principal.principal_key, collection=collection, after=after, limit=limit
             )
+            encoded = None if moves else await self._pull_encoded(adapter, principal, after, limit, conn)
+            if encoded is not None:
+                last_version = encoded.last_version if encoded.last_version is not None else after
+                return PullResult(encoded=encoded, checkpoint=cp.make(last_version))
+            docs = list(await adapter.pull(principal=principal, after_version=after, limit=limit, conn=conn))
             if moves:
                 docs = await self._with_scope_moves(adapter, principal, docs, moves, conn)
-        docs.sort(key=lambda d: int(d["version"]))
-        docs = docs[:limit]
+        if moves:  # the adapter's page is already in version order; the moves are merged into it
+            docs.sort(key=lambda d: int(d["version"]))
+            docs = docs[:limit]
         last = int(docs[-1]["version"]) if docs else after
         return PullResult(documents=docs, checkpoint=cp.make(last))
+
+    @staticmethod
+    async def _pull_encoded(
+        adapter: CollectionAdapter, principal: Principal, after: int, limit: int, conn: BaseDBAsyncClient
+    ) -> EncodedRows | None:
+        # Scope moves must be merged into the page by version, which takes the documents' dicts.
+        if not isinstance(adapter, EncodedPull):
+            return None
+        return await adapter.pull_encoded(principal=principal, after_version=after, limit=limit, conn=conn)
 
     async def _with_scope_moves(
         self,
@@ -119,17 +164,25 @@ class SyncEngine:
         if len(rows) > MAX_PUSH:
             raise ValueError(f"at most {MAX_PUSH} rows per push")
         prepared = [self._prepare(collection, principal.principal_key, row) for row in rows]
+        # A batch resent whole after a lost answer writes nothing, so it is answered without a
+        # write transaction. Mutation ids are never forgotten: what is known now stays known, and
+        # only the others are looked up again inside the transaction.
+        reader = SyncMutation._meta.db
+        known = await idempotency.seen(reader, [r.mid for r in prepared])
+        if all(r.mid in known for r in prepared):
+            replayed = await self._replay_answers(adapter, principal, prepared, known, reader)
+            return [answer for row in prepared if (answer := replayed[row.mid]) is not None]
         async with in_transaction() as conn:
-            known = await idempotency.seen(conn, [r.mid for r in prepared])
+            known.update(await idempotency.seen(conn, [r.mid for r in prepared if r.mid not in known]))
             # A row repeated inside one batch is applied once and answered like a replay.
             unique: dict[str, _Row] = {}
             for r in prepared:
                 if r.mid not in known:
                     unique.setdefault(r.mid, r)
             fresh = list(unique.values())
-            masters = await self._apply_all(adapter, principal, fresh, conn)
+            masters = await self._apply_all(adapter, principal, fresh, conn) if fresh else {}
             versions = {doc_id: int(doc["version"]) for doc_id, doc in masters.items()}
-            records: list[SyncMutation] = []
+            records: list[dict[str, Any]] = []
             for row in fresh:
                 records.append(
                     idempotency.record(
@@ -144,8 +197,7 @@ class SyncEngine:
                         doc_version=versions.get(row.doc_id),
                     )
                 )
-            if records:
-                await SyncMutation.bulk_create(records, using_db=conn)
+            await idempotency.store(conn, records)
             conflicts = [c for r in fresh for c in r.conflicts]
             if conflicts:
                 await SyncConflict.bulk_create(conflicts, using_db=conn)
@@ -164,24 +216,27 @@ class SyncEngine:
         adapter: CollectionAdapter,
         principal: Principal,
         rows: Sequence[_Row],
-        known: Mapping[str, SyncMutation],
+        known: Mapping[str, idempotency.Answered],
         conn: BaseDBAsyncClient,
     ) -> dict[str, Document | None]:
         """A replay is answered from the master as it is now, not as it was: while the first
         answer was lost, the device may have pulled past the document's version, and the stored
         answer would leave it with a stale copy for good. A rejection stays a rejection."""
-        replays = [r for r in rows if r.mid in known]
+        replays = [r for r in rows if r.mid in known and known[r.mid].outcome != "rejected"]
+        answers: dict[str, Document | None] = {r.mid: known[r.mid].response for r in rows if r.mid in known}
+        if replays and isinstance(adapter, DocumentVersions):
+            # Most replays find their document still at the version they were answered at, so the
+            # stored answer stands; only the others need their master read through the scope.
+            now = await adapter.versions(ids=sorted({r.doc_id for r in replays}), conn=conn)
+            replays = [r for r in replays if now.get(r.doc_id) != known[r.mid].doc_version]
         if not replays:
-            return {}
+            return answers
         loaded = await adapter.load(principal=principal, ids=sorted({r.doc_id for r in replays}), conn=conn)
-        answers: dict[str, Document | None] = {}
         for row in replays:
             stored = known[row.mid]
             master = loaded.visible.get(row.doc_id)
             unchanged = master is not None and int(master["version"]) == stored.doc_version
-            if stored.outcome == "rejected" or master is None or unchanged:
-                answers[row.mid] = stored.response
-            else:
+            if not (master is None or unchanged):
                 answers[row.mid] = None if _same_content(adapter.spec, row.new, master) else master
         return answers
 
@@ -225,10 +280,23 @@ class SyncEngine:
             principal=principal, ids=sorted({r.doc_id for r in rows if r.doc_id}), conn=conn
         )
         masters: dict[str, Document] = dict(loaded.visible)
-        for i, row in enumerate(rows):
-            await self._apply(
-                adapter, principal, row, masters, loaded.hidden, conn, isolate=isolate, upcoming=len(rows) - i
-            )
+        # Unisolated, the adapter may read the batch's rows at once and write them together at
+        # the end: a rejected write rolls the whole batch back anyway.
+        writer = adapter if not isolate and isinstance(adapter, BatchWrites) else None
+        async with (
+            writer.writing(principal=principal, ids=sorted(masters), conn=conn) if writer else nullcontext()
+        ):
+            for i, row in enumerate(rows):
+                await self._apply(
+                    adapter,
+                    principal,
+                    row,
+                    masters,
+                    loaded.hidden,
+                    conn,
+                    isolate=isolate,
+                    upcoming=len(rows) - i,
+                )
         return masters
 
     async def _apply(
@@ -311,11 +379,11 @@ class SyncEngine:
                     batch = await self.pull(
                         collection=collection, principal=principal, checkpoint=current, limit=limit
                     )
-                    if not batch.documents:
+                    if not batch.count:
                         break
                     current = batch.checkpoint
                     yield batch
-                    if len(batch.documents) < limit:
+                    if batch.count < limit:
                         break
 
 

@@ -5,19 +5,26 @@ Tortoise conversion) because initial sync moves tens of thousands of documents."
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+import weakref
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.fields import DatetimeField, Field
 from tortoise.models import Model
 from tortoise.queryset import QuerySet, ValuesQuery
 
+from server.core import persist
 from server.core.actor import Actor
 from server.core.errors import DomainError
-from server.syncing.fields import ColumnDecoder, F, _dt_out, _uuid_out, column_decoder
-from sync.adapter import Document, Loaded, Principal
+from server.syncing.encoded import PageQuery
+from server.syncing.fields import ColumnDecoder, F, _dt_out, _same, _uuid_out, column_decoder
+from sync.adapter import Document, EncodedRows, Loaded, Principal
+from sync.bulk import placeholders
 from sync.errors import Rejected
 from sync.registry import CollectionSpec, Owner
 
@@ -37,6 +44,15 @@ class ModelAdapter:
     scope: ScopeFn
     write_fn: WriteFn | None = None
     enrich: EnrichFn | None = None
+    # The write function reads back nothing it saved except through the row it is given, so a
+    # pushed batch's saves may be held back and run together (`persist.held_back`).
+    holds_writes: bool = False
+    # Per dialect: the SELECT that encodes a pull page's documents, or None where it cannot.
+    _page_queries: dict[str, PageQuery | None] = field(default_factory=dict, repr=False, compare=False)
+    # (dialect, actor) -> a pull page's SQL, its parameters and where the two numbers go in them.
+    _page_sqls: dict[tuple[str, Actor], tuple[str, list[Any], int, int]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @classmethod
     def build(
@@ -49,10 +65,19 @@ class ModelAdapter:
         write: WriteFn | None = None,
         computed: tuple[str, ...] = (),
         enrich: EnrichFn | None = None,
+        holds_writes: bool = False,
     ) -> ModelAdapter:
         owners = {k: f.owner for k, f in fields.items()} | dict.fromkeys(computed, Owner.SERVER)
         spec = CollectionSpec(name=name, fields=owners, read_only=write is None)
-        return cls(spec=spec, model=model, fields=fields, scope=scope, write_fn=write, enrich=enrich)
+        return cls(
+            spec=spec,
+            model=model,
+            fields=fields,
+            scope=scope,
+            write_fn=write,
+            enrich=enrich,
+            holds_writes=holds_writes,
+        )
 
     @property
     def _columns(self) -> list[str]:
@@ -110,8 +135,70 @@ class ModelAdapter:
     async def pull(
         self, *, principal: Principal, after_version: int, limit: int, conn: BaseDBAsyncClient
     ) -> Sequence[Document]:
-        query = self._scoped(principal).filter(version__gt=after_version).order_by("version").limit(limit)
-        return await self._fetch(query, conn)
+        sql, params = self._page_sql(principal, conn, after_version, limit)
+        _, rows = await conn.execute_query(sql, params)
+        docs = self._decode(rows)
+        if self.enrich is not None:
+            await self.enrich(docs, conn)
+        return docs
+
+    def _page_sql(
+        self, principal: Principal, conn: BaseDBAsyncClient, after_version: int, limit: int
+    ) -> tuple[str, list[Any]]:
+        """A pull page's SQL and parameters. Building it through the query builder costs about as
+        much as running it, and it only depends on the actor (scope functions build their query
+        from the actor alone), so it is built once per actor with stand-ins for the two numbers."""
+        actor = _actor(principal)
+        key = (conn.capabilities.dialect, actor)
+        cached = self._page_sqls.get(key)
+        if cached is None:
+            query = self._scoped(actor).filter(version__gt=_AFTER).order_by("version").limit(_LIMIT)
+            sql, params = _compiled(query.using_db(conn).values(*self._columns))
+            if params.count(_AFTER) != 1 or params.count(_LIMIT) != 1:
+                # The builder inlined a number: nothing to reuse.
+                sql, params = _compiled(
+                    self._scoped(actor)
+                    .filter(version__gt=after_version)
+                    .order_by("version")
+                    .limit(limit)
+                    .using_db(conn)
+                    .values(*self._columns)
+                )
+                return sql, params
+            cached = (sql, params, params.index(_AFTER), params.index(_LIMIT))
+            if len(self._page_sqls) >= _PAGE_SQLS:
+                self._page_sqls.pop(next(iter(self._page_sqls)))
+            self._page_sqls[key] = cached
+        sql, template, at_after, at_limit = cached
+        params = list(template)
+        params[at_after], params[at_limit] = after_version, limit
+        return sql, params
+
+    async def pull_encoded(
+        self, *, principal: Principal, after_version: int, limit: int, conn: BaseDBAsyncClient
+    ) -> EncodedRows | None:
+        """`pull` with the documents' JSON built by the database; None when this collection's
+        documents (computed fields) or this page's raw values need Python's decoding."""
+        dialect = conn.capabilities.dialect
+        page = self._page_query(dialect) if self.enrich is None else None
+        if page is None:
+            return None
+        inner, params = self._page_sql(principal, conn, after_version, limit)
+        _, rows = await conn.execute_query(page.sql(inner), params)
+        return PageQuery.collect(rows)
+
+    def _page_query(self, dialect: str) -> PageQuery | None:
+        if dialect not in self._page_queries:
+            meta = self.model._meta.fields_map
+            outs = (_uuid_out, _same, _same, _dt_out, *(f.out for f in self.fields.values()))
+            self._page_queries[dialect] = PageQuery.build(
+                keys=self._decoding[0],
+                columns=self._columns,
+                outs=outs,
+                fields=[meta[c] for c in self._columns],
+                dialect=dialect,
+            )
+        return self._page_queries[dialect]
 
     async def load(self, *, principal: Principal, ids: Sequence[str], conn: BaseDBAsyncClient) -> Loaded:
         keys = [k for k in (_as_uuid(i) for i in ids) if k is not None]
@@ -142,17 +229,108 @@ class ModelAdapter:
             }
             if master is None or bool(master.get("deleted")) != values["deleted"]:
                 changed.add("deleted")
-            row = None if master is None else await self._row_for_update(str(master["id"]), conn)
+            batch = _batch_rows.get(conn)
+            row = None
+            if master is not None:
+                pk = str(master["id"])
+                row = batch[pk] if batch is not None and pk in batch else await self._row_for_update(pk, conn)
             values["id"] = _as_uuid(str(document["id"]))
             if values["id"] is None:
                 raise Rejected("INVALID_DOCUMENT", "id must be a UUID")
             saved = await self.write_fn(actor, values, row, changed, conn)
         except DomainError as exc:
             raise Rejected(exc.code, exc.message) from exc
-        return await self._document(str(saved.pk), conn)
+        if batch is None:
+            return await self._document(str(saved.pk), conn)
+        if not self.holds_writes:
+            batch.pop(str(saved.pk), None)  # written: the next write of it in this batch reads it again
+            return await self._document(str(saved.pk), conn)
+        # Held back, so not in the database yet: the saved object is the row as it will be.
+        batch[str(saved.pk)] = saved
+        docs = [self._saved_document(saved)]
+        if self.enrich is not None:
+            await self.enrich(docs, conn)
+        return docs[0]
 
-    # A push writes row by row, so these two run once per pushed row: their SQL is written out
-    # here because building it through the ORM's query builder costs more than running it.
+    @asynccontextmanager
+    async def writing(
+        self, *, principal: Principal, ids: Sequence[str], conn: BaseDBAsyncClient
+    ) -> AsyncIterator[None]:
+        """One pushed batch (sync/batch.py): its existing rows read and locked in one statement,
+        and, for a collection that `holds_writes`, its saves run together when the batch ends."""
+        if self.write_fn is None or conn in _batch_rows:
+            yield
+            return
+        _batch_rows[conn] = await self._rows_for_update(ids, conn)
+        try:
+            if self.holds_writes:
+                async with persist.held_back(conn):
+                    yield
+            else:
+                yield
+        finally:
+            del _batch_rows[conn]
+
+    def _saved_document(self, saved: Model) -> Document:
+        """The document of a row just saved, as reading it back would give it: each value goes
+        through the column's conversion from the database (a date-time in UTC, for one)."""
+        return self.to_doc({c: f.to_python_value(getattr(saved, c)) for c, f in self._column_fields})
+
+    @cached_property
+    def _column_fields(self) -> tuple[tuple[str, Field[Any]], ...]:
+        return tuple((c, self.model._meta.fields_map[c]) for c in self._columns)
+
+    # A push writes row by row, so these run once per pushed row or batch: their SQL is written
+    # out here because building it through the ORM's query builder costs more than running it.
+
+    async def versions(self, *, ids: Sequence[str], conn: BaseDBAsyncClient) -> dict[str, int]:
+        """sync/batch.py: one query on the primary key, no scope, no documents."""
+        keys = [str(k) for k in (_as_uuid(i) for i in ids) if k is not None]
+        if not keys:
+            return {}
+        table = self.model._meta.db_table
+        sql = f'SELECT "id", "version" FROM "{table}" WHERE "id" IN ({placeholders(conn, len(keys))})'  # noqa: S608 (names from the model)
+        _, rows = await conn.execute_query(sql, keys)
+        return {str(row["id"]): int(row["version"]) for row in rows}
+
+    async def _rows_for_update(self, ids: Sequence[str], conn: BaseDBAsyncClient) -> dict[str, Model]:
+        """The current rows of `ids` as model objects, locked until commit like `_row_for_update`."""
+        dialect = conn.capabilities.dialect
+        keys = [str(k) for k in (_as_uuid(i) for i in ids) if k is not None]
+        if not keys:
+            return {}
+        if dialect not in _PLACEHOLDER:
+            found = await self.model.filter(id__in=keys).using_db(conn).select_for_update()
+            return {str(r.pk): r for r in found}
+        marks = placeholders(conn, len(keys))
+        # Locked in id order, so two batches sharing rows cannot each hold one the other waits for.
+        lock = " FOR UPDATE" if dialect == "postgres" else ""
+        sql = f'SELECT * FROM "{self.model._meta.db_table}" WHERE "id" IN ({marks}) ORDER BY "id"{lock}'  # noqa: S608 (names from the model)
+        _, rows = await conn.execute_query(sql, keys)
+        found_rows = (self.model._init_from_db(**self._parsed_times(dict(r))) for r in rows)
+        return {str(r.pk): r for r in found_rows}
+
+    @cached_property
+    def _time_columns(self) -> tuple[str, ...]:
+        meta = self.model._meta
+        return tuple(
+            c for f, c in meta.fields_db_projection.items() if isinstance(meta.fields_map[f], DatetimeField)
+        )
+
+    def _parsed_times(self, row: dict[str, Any]) -> dict[str, Any]:
+        """SQLite hands date-times over as text, which Tortoise parses with a pure-Python ISO parser
+        (most of a row's decoding). `fromisoformat` reads the stored form to the same value; any
+        other text is left to Tortoise."""
+        for column in self._time_columns:
+            raw = row.get(column)
+            if type(raw) is str:
+                try:
+                    parsed = datetime.fromisoformat(raw)
+                except ValueError:
+                    continue
+                if parsed.tzinfo is not None:
+                    row[column] = parsed
+        return row
 
     async def _row_for_update(self, pk: str, conn: BaseDBAsyncClient) -> Model | None:
         """The current row as a model object, locked until commit (PostgreSQL; SQLite has one writer)."""
@@ -178,6 +356,13 @@ class ModelAdapter:
 
 
 _PLACEHOLDER = {"sqlite": "?", "postgres": "$1"}
+# Stand-ins for a page's version and size while its SQL is built once per actor; no real page
+# uses them. The cache keeps the most recent actors only.
+_AFTER, _LIMIT = -7_301_934_519, 7_301_934_517
+_PAGE_SQLS = 4096
+# The rows of the batch being written on a connection (`writing`), by id; weak keys, so an entry
+# dies with its savepoint.
+_batch_rows: weakref.WeakKeyDictionary[BaseDBAsyncClient, dict[str, Model]] = weakref.WeakKeyDictionary()
 
 
 def _ints(column: Sequence[Any]) -> Sequence[Any]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
-from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
 from tortoise.expressions import Subquery
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
@@ -31,9 +32,21 @@ def _on_my_orders(model: type[Model]) -> Any:
     return query
 
 
+# Orders already found in the actor's scope, per transaction (weak keys: a set dies with its
+# transaction or savepoint). A pushed batch writes many rows on a few orders: each order's scope
+# query is built and run once per batch instead of once per row.
+_in_scope: weakref.WeakKeyDictionary[BaseDBAsyncClient, set[tuple[Any, Any]]] = weakref.WeakKeyDictionary()
+
+
 async def _check_order(actor: Actor, work_order_id: Any, conn: BaseDBAsyncClient) -> None:
+    # Outside a transaction nothing is remembered: the connection outlives any one request.
+    checked = _in_scope.setdefault(conn, set()) if isinstance(conn, TransactionalDBClient) else set()
+    key = (actor.user_id, work_order_id)
+    if key in checked:
+        return
     if not await scope.work_orders_for(actor).using_db(conn).filter(id=work_order_id).exists():
         raise NotFound("That work order is not assigned to you.", code="NOT_IN_SCOPE")
+    checked.add(key)
 
 
 async def _save(
@@ -89,6 +102,7 @@ NOTES = ModelAdapter.build(
     },
     scope=_on_my_orders(WorkNote),
     write=write_note,
+    holds_writes=True,  # `_save` reads only the work order, which no push of these changes
 )
 
 TIME_ENTRIES = ModelAdapter.build(
@@ -104,4 +118,5 @@ TIME_ENTRIES = ModelAdapter.build(
     },
     scope=_on_my_orders(TimeEntry),
     write=write_time_entry,
+    holds_writes=True,
 )
