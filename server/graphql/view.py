@@ -54,6 +54,11 @@ class GraphQLView(GraphQL[Context, None]):
 
     websocket_adapter_class = _TextFrames
 
+    def decode_json(self, data: str | bytes) -> object:
+        # A push of 100 rows is about 60 KB of JSON; orjson's errors are `json.JSONDecodeError`s,
+        # so a malformed body still gets strawberry's 400.
+        return orjson.loads(data)
+
     def encode_json(self, data: object) -> bytes:
         # orjson: pulls of a thousand documents are serialised several times faster; bytes go
         # into the HTTP response as they are (a str would be decoded and encoded again).
