@@ -5,7 +5,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from tortoise import connections
 from tortoise.transactions import in_transaction
 
 from server.auth.models import Device, RefreshToken, User
@@ -189,17 +191,47 @@ async def logout(*, refresh_token: str) -> None:
         await RefreshToken.filter(family_id=row.family_id, revoked_at=None).update(revoked_at=utcnow())
 
 
+# The user and the revocation of the token's device in one statement: this runs on every
+# request. Never cached, so revoking a device or deactivating a user takes effect at once.
+_ACTOR_SQL = (
+    'SELECT u."role", u."username", u."active", d."revoked_at" IS NOT NULL'
+    ' FROM "user" u LEFT JOIN "device" d ON d."id" = {device} WHERE u."id" = {user}'
+)
+_ACTOR_PLACEHOLDERS = {"sqlite": ("?", "?"), "postgres": ("$1", "$2")}
+
+
 async def authenticate(*, settings: Settings, secrets: Secrets, token: str) -> Actor:
     claims = decode_access_token(
         secrets=secrets, token=token, issuer=settings.jwt_issuer, audience=settings.jwt_audience
     )
-    user = await User.get_or_none(id=claims.user_id)
-    if user is None or not user.active:
+    try:
+        user_id = uuid.UUID(claims.user_id)
+        device_id = uuid.UUID(claims.device_id) if claims.device_id else None
+    except ValueError:
+        raise Unauthenticated("Sign in again.", code="TOKEN_INVALID") from None
+    row = await _actor_row(user_id=user_id, device_id=device_id)
+    if row is None or not row[2]:
         raise Unauthenticated("Sign in again.", code="TOKEN_INVALID")
-    device_id = uuid.UUID(claims.device_id) if claims.device_id else None
-    if device_id is not None and await Device.filter(id=device_id, revoked_at__isnull=False).exists():
+    if row[3]:
         raise Unauthenticated("This device was revoked by an administrator.", code="DEVICE_REVOKED")
-    return Actor(user_id=user.id, role=user.role, username=user.username, device_id=device_id)
+    return Actor(user_id=user_id, role=Role(row[0]), username=row[1], device_id=device_id)
+
+
+async def _actor_row(*, user_id: uuid.UUID, device_id: uuid.UUID | None) -> tuple[Any, ...] | None:
+    """(role, username, active, device revoked) of the token's user, or None if there is none."""
+    conn = connections.get("default")
+    placeholders = _ACTOR_PLACEHOLDERS.get(conn.capabilities.dialect)
+    if placeholders is None:  # the ORM's two queries, for any other database
+        found = await User.get_or_none(id=user_id)
+        if found is None:
+            return None
+        revoked = device_id is not None and await Device.exists(id=device_id, revoked_at__isnull=False)
+        return found.role.value, found.username, found.active, revoked
+    device, user = placeholders
+    # UUIDs as text: how SQLite stores them, and asyncpg accepts them so.
+    params = [str(device_id) if device_id else None, str(user_id)]
+    _, rows = await conn.execute_query(_ACTOR_SQL.format(device=device, user=user), params)
+    return tuple(rows[0]) if rows else None
 
 
 async def revoke_device(*, actor: Actor, device_id: uuid.UUID) -> Device:

@@ -10,6 +10,8 @@ costs no decoding. Anything else is decoded and re-encoded without metadata.
 from __future__ import annotations
 
 import mmap
+import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,13 +146,33 @@ def _strip_jpeg(source: Path, target: Path) -> None:
     """Copy the JPEG without its metadata segments and without anything after its end marker
     (phones append more images there, each with its own EXIF)."""
     with source.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as buf:
+        ranges = _merged(_jpeg_kept_ranges(buf))
+        if ranges == [(0, len(buf))]:
+            # Nothing to remove (what the PWA's canvas produces): the served file is the uploaded
+            # one under a second name, which saves writing a copy. Neither is written again.
+            target.unlink(missing_ok=True)
+            try:
+                os.link(source, target)
+                return
+            except OSError:  # a file system without hard links
+                pass
         view = memoryview(buf)
         try:
             with target.open("wb") as out:
-                for start, end in _jpeg_kept_ranges(buf):
+                for start, end in ranges:
                     out.write(view[start:end])
         finally:
             view.release()
+
+
+def _merged(ranges: Iterator[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for start, end in ranges:
+        if out and out[-1][1] == start:
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
 
 
 def _jpeg_kept_ranges(buf: mmap.mmap) -> Iterator[tuple[int, int]]:
@@ -194,14 +216,13 @@ def _keep_segment(marker: int, head: bytes) -> bool:
     return True
 
 
+# The end of entropy-coded data: a 0xFF that is neither a stuffed zero nor a restart marker.
+# Found by the regular-expression engine, which scans a megabyte far faster than a loop in Python.
+_SCAN_END = re.compile(rb"\xff[^\x00\xd0-\xd7]")
+
+
 def _scan_end(buf: mmap.mmap, pos: int) -> int:
-    size = len(buf)
-    while True:
-        ff = buf.find(b"\xff", pos)
-        if ff < 0 or ff + 1 >= size:
-            raise UnreadableImage("The JPEG is truncated.")
-        following = buf[ff + 1]
-        if following == 0x00 or 0xD0 <= following <= 0xD7:  # stuffed byte or restart marker
-            pos = ff + 2
-            continue
-        return ff
+    found = _SCAN_END.search(buf, pos)
+    if found is None:  # no marker, or a 0xFF as the very last byte
+        raise UnreadableImage("The JPEG is truncated.")
+    return found.start()

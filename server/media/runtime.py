@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from server.core.settings import Settings
 from server.media import images, service
+from server.media.hashing import RunningHashes
 from server.media.models import MediaBlob
 from server.media.store import LocalStore, MediaStore
 from sync.notify import Notifier
@@ -43,10 +44,13 @@ class MediaRuntime:
     thumbnailer: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="media-thumbs")
     )
+    # The SHA-256 of uploads in progress, continued from one PATCH to the next.
+    hashes: RunningHashes = field(default_factory=RunningHashes)
     expiry: asyncio.Task[None] | None = None
     receiving: int = 0  # upload requests in progress
     _background: set[asyncio.Task[None]] = field(default_factory=set)
     _thumb_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
+    _idle: asyncio.Event = field(default_factory=asyncio.Event)  # set while `receiving` is 0
 
     @property
     def upload_dir(self) -> Path:
@@ -76,21 +80,26 @@ class MediaRuntime:
         self.executor.shutdown(wait=False)
         self.thumbnailer.shutdown(wait=False)
 
+    def __post_init__(self) -> None:
+        self._idle.set()
+
     @contextlib.contextmanager
     def receiving_upload(self) -> Iterator[None]:
         self.receiving += 1
+        self._idle.clear()
         try:
             yield
         finally:
             self.receiving -= 1
+            if not self.receiving:
+                self._idle.set()
 
     async def _quiet(self) -> None:
         """Until no upload is being received (or `THUMBNAIL_PATIENCE` has passed): on two cores
-        a burst of uploads would otherwise share the CPU with resizing their own photos."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + THUMBNAIL_PATIENCE
-        while self.receiving and loop.time() < deadline:  # noqa: ASYNC110 - a count, not an event
-            await asyncio.sleep(0.05)
+        a burst of uploads would otherwise share the CPU with resizing their own photos. One
+        event, not a poll per waiting photo: a hundred of them polling cost the burst CPU."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._idle.wait(), THUMBNAIL_PATIENCE)
 
     def thumbnail_later(self, blob: MediaBlob, source: Path) -> None:
         """Make the thumbnail from the uploaded file once uploads pause, then delete the file.

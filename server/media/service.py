@@ -151,8 +151,14 @@ def _mark_ready(photo: Photo, blob: MediaBlob) -> None:
     photo.width, photo.height = blob.width, blob.height
 
 
+_WAITING_SQL = 'SELECT 1 FROM "photo" WHERE "sha256" = {} AND "status" = {} LIMIT 1'
+_WAITING_PLACEHOLDERS = {"sqlite": ("?", "?"), "postgres": ("$1", "$2")}
+
+
 async def link_blob(*, actor: Actor | None, blob: MediaBlob, conn: BaseDBAsyncClient) -> int:
     """Mark every photo still waiting for these bytes as ready; returns how many changed."""
+    if not await _any_waiting(blob.sha256, conn):
+        return 0
     waiting = (
         await Photo.filter(sha256=blob.sha256, status=PhotoStatus.WAITING_FOR_UPLOAD)
         .using_db(conn)
@@ -163,6 +169,19 @@ async def link_blob(*, actor: Actor | None, blob: MediaBlob, conn: BaseDBAsyncCl
         _mark_ready(photo, blob)
         await persist.save(photo, actor=actor, before=before, action="upload_arrived", conn=conn)
     return len(waiting)
+
+
+async def _any_waiting(sha256: str, conn: BaseDBAsyncClient) -> bool:
+    """Whether a photo waits for these bytes: written out, since often none does (the bytes of
+    a photo whose record has not been pushed yet), and the ORM's query cost more than running it.
+    The rows themselves are then loaded (and locked) through the ORM."""
+    marks = _WAITING_PLACEHOLDERS.get(conn.capabilities.dialect)
+    if marks is None:
+        return True
+    _, rows = await conn.execute_query(
+        _WAITING_SQL.format(*marks), [sha256, PhotoStatus.WAITING_FOR_UPLOAD.value]
+    )
+    return bool(rows)
 
 
 # --- quota and clean-up ------------------------------------------------------------------------

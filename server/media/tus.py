@@ -14,10 +14,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from datetime import UTC
 from email.utils import format_datetime
 
-from starlette.applications import Starlette
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import Route, Router
 
 from server.auth.http import bearer_actor, error_response
 from server.core.actor import Actor
@@ -26,8 +25,8 @@ from server.core.secrets import Secrets
 from server.core.settings import Settings
 from server.media import blobs, uploads
 from server.media.images import ALLOWED_TYPES
-from server.media.models import Upload
 from server.media.runtime import MediaRuntime
+from server.media.sql import UploadRow
 from server.media.uploads import BadUploadRequest, TooLarge, UnsupportedType
 
 TUS_VERSION = "1.0.0"
@@ -47,7 +46,7 @@ def _error(exc: DomainError) -> Response:
     return error_response(exc, _headers())
 
 
-def _expires(upload: Upload) -> dict[str, str]:
+def _expires(upload: UploadRow) -> dict[str, str]:
     return {"Upload-Expires": format_datetime(upload.expires_at.astimezone(UTC), usegmt=True)}
 
 
@@ -171,7 +170,7 @@ class TusEndpoints:
         offset = await self._receive(request, actor, upload)
         return Response(status_code=204, headers=_headers({"Upload-Offset": str(offset), **_expires(upload)}))
 
-    async def _receive(self, request: Request, actor: Actor, upload: Upload) -> int:
+    async def _receive(self, request: Request, actor: Actor, upload: UploadRow) -> int:
         claimed = _non_negative(request, "upload-offset") or 0
         body_length = _non_negative(request, "content-length")
         checksum = uploads.parse_checksum(request.headers.get("upload-checksum"))
@@ -186,10 +185,12 @@ class TusEndpoints:
                 raise TooLarge(f"The body goes past the declared length of {upload.length} bytes.")
             if upload.completed_at is not None:
                 return int(upload.length)
-            offset = await uploads.append(upload=upload, fd=fd, chunks=_stream(request), checksum=checksum)
-            if offset == upload.length:
-                await blobs.finish(actor=actor, media=self.media, upload=upload)
-        return offset
+            received = await uploads.append(
+                media=self.media, upload=upload, fd=fd, chunks=_stream(request), checksum=checksum
+            )
+            if received.offset == upload.length:
+                await blobs.finish(actor=actor, media=self.media, upload=upload, sha256=received.sha256)
+        return received.offset
 
     async def delete(self, request: Request) -> Response:
         actor = await self._actor(request)
@@ -204,7 +205,7 @@ async def _stream(request: Request) -> AsyncIterator[bytes]:
             yield chunk
 
 
-def build_tus_app(*, settings: Settings, secrets: Secrets, media: MediaRuntime) -> Starlette:
+def build_tus_app(*, settings: Settings, secrets: Secrets, media: MediaRuntime) -> Router:
     tus = TusEndpoints(settings=settings, secrets=secrets, media=media)
 
     async def collection(request: Request) -> Response:
@@ -214,7 +215,9 @@ def build_tus_app(*, settings: Settings, secrets: Secrets, media: MediaRuntime) 
         handler = {"OPTIONS": tus.options, "HEAD": tus.head, "PATCH": tus.patch, "DELETE": tus.delete}
         return await handler[request.method](request)
 
-    return Starlette(
+    # A bare router: the app it is mounted in already handles errors, and a second Starlette
+    # app would wrap every upload request in its own middleware again.
+    return Router(
         routes=[
             Route("/", tus.guarded(collection), methods=["OPTIONS", "POST"]),
             Route("/{upload_id}", tus.guarded(item), methods=["OPTIONS", "HEAD", "PATCH", "DELETE"]),

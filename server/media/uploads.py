@@ -17,13 +17,15 @@ import hashlib
 import os
 import uuid
 from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
 
 from server.core.actor import Actor
 from server.core.clock import utcnow
 from server.core.errors import Conflict, DomainError, NotFound, ValidationFailed
-from server.media import images, service
+from server.media import images, service, sql
 from server.media.models import Photo, Upload
 from server.media.runtime import MediaRuntime
+from server.media.sql import UploadRow
 
 LOCK_WAIT_SECONDS = 10.0
 
@@ -61,7 +63,7 @@ class Busy(DomainError):
 
 async def create_upload(
     *, actor: Actor, media: MediaRuntime, length: int, metadata: Mapping[str, str]
-) -> Upload:
+) -> UploadRow:
     settings = media.settings
     if length <= 0:
         raise BadUploadRequest("An empty file is not a photo.")
@@ -75,28 +77,29 @@ async def create_upload(
         raise UnsupportedType(f"{declared_type} is not accepted; send JPEG, PNG, WebP or HEIC.")
     await _check_photo(actor, metadata.get("photoId"), sha)
     now = utcnow()
-    used = await service.quota_used(actor.user_id)
-    if used + length > settings.upload_quota_bytes:
-        raise TooLarge(
-            f"Your upload quota of {settings.upload_quota_bytes} bytes would be exceeded ({used} in use).",
-            code="QUOTA_EXCEEDED",
-        )
-    upload = Upload(
+    upload = UploadRow(
         id=uuid.uuid4(),
         user_id=actor.user_id,
         length=length,
+        offset=0,
         sha256=sha,
         metadata=dict(metadata),
         expires_at=now + service.UPLOAD_TTL,
     )
     path = service.part_path(settings, upload.id)
     try:
-        path.touch()
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     except FileNotFoundError:  # the first upload since the data dir was made
         media.upload_dir.mkdir(parents=True, exist_ok=True)
-        path.touch()
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     # Protocol state, like a session: not audited (the stored blob is, with its uploader).
-    await upload.save(force_create=True)
+    if not await sql.insert_upload(upload, now=now, quota=settings.upload_quota_bytes):
+        path.unlink(missing_ok=True)
+        used = await service.quota_used(actor.user_id)
+        raise TooLarge(
+            f"Your upload quota of {settings.upload_quota_bytes} bytes would be exceeded ({used} in use).",
+            code="QUOTA_EXCEEDED",
+        )
     return upload
 
 
@@ -108,38 +111,39 @@ async def _check_photo(actor: Actor, photo_id: str | None, sha: str) -> None:
         key = uuid.UUID(photo_id)
     except ValueError:
         raise BadUploadRequest("photoId must be a photo's id.") from None
-    photo = await Photo.get_or_none(id=key)
-    if photo is None:
+    visible = await service.photos_for(actor).filter(id=key).values_list("sha256", flat=True)
+    if not visible:
+        if await Photo.exists(id=key):
+            raise NotFound("No such photo.")
         return  # the record may reach the server after its bytes
-    if not await service.photos_for(actor).filter(id=key).exists():
-        raise NotFound("No such photo.")
-    if photo.sha256 != sha:
+    if str(visible[0]) != sha:
         raise Conflict("That photo record names other bytes (its sha256 differs).", code="HASH_CONFLICT")
 
 
-async def get_upload(*, actor: Actor, upload_id: str) -> Upload:
+async def get_upload(*, actor: Actor, upload_id: str) -> UploadRow:
     """The caller's own live upload; anyone else's, or an expired one, does not exist."""
     try:
         key = uuid.UUID(upload_id)
     except ValueError:
         raise NotFound("No such upload.") from None
-    upload = await Upload.get_or_none(id=key, user_id=actor.user_id)
+    upload = await sql.fetch_upload(upload_id=key, user_id=actor.user_id)
     if upload is None or upload.expires_at <= utcnow():
         raise NotFound("No such upload.")
     return upload
 
 
-async def terminate(*, media: MediaRuntime, upload: Upload) -> None:
+async def terminate(*, media: MediaRuntime, upload: UploadRow) -> None:
     async with locked(media, upload):
         service.part_path(media.settings, upload.id).unlink(missing_ok=True)
-        await upload.delete()
+        media.hashes.forget(upload.id)
+        await Upload.filter(id=upload.id).delete()
 
 
 # --- receiving bytes ----------------------------------------------------------------------------
 
 
 @contextlib.asynccontextmanager
-async def locked(media: MediaRuntime, upload: Upload) -> AsyncIterator[int]:
+async def locked(media: MediaRuntime, upload: UploadRow) -> AsyncIterator[int]:
     """The partial file's descriptor, held exclusively; waits a little for an earlier request
     (say, one whose connection dropped a moment ago) to let go, then gives up with 423."""
     path = service.part_path(media.settings, upload.id)
@@ -165,7 +169,7 @@ async def locked(media: MediaRuntime, upload: Upload) -> AsyncIterator[int]:
         os.close(fd)  # closing releases the lock
 
 
-def current_offset(upload: Upload, fd: int) -> int:
+def current_offset(upload: UploadRow, fd: int) -> int:
     return upload.length if upload.completed_at is not None else os.fstat(fd).st_size
 
 
@@ -182,24 +186,36 @@ def parse_checksum(header: str | None) -> tuple[str, bytes] | None:
         raise BadUploadRequest("Upload-Checksum is not valid base64.") from None
 
 
+@dataclass(frozen=True)
+class Received:
+    offset: int  # the upload's offset after this request
+    # The SHA-256 (hex) of the whole file once complete, if it was hashed on the way in; None
+    # when it has to be read back (see server/media/hashing.py).
+    sha256: str | None = None
+
+
 async def append(
     *,
-    upload: Upload,
+    media: MediaRuntime,
+    upload: UploadRow,
     fd: int,
     chunks: AsyncIterator[bytes],
     checksum: tuple[str, bytes] | None,
-) -> int:
-    """Write the request body at the end of the partial file; returns the new offset.
+) -> Received:
+    """Write the request body at the end of the partial file.
 
-    Writes go straight to the page cache from the event loop: a 64 KB write costs microseconds,
-    less than handing it to a thread. Nothing past the declared length is ever written. A chunk
-    with a checksum is all or nothing: if it is cut short or does not match, it is removed again.
-    Without one, whatever arrived before a dropped connection stays, and the client resumes there.
+    Writes go straight to the page cache from the event loop: handing them (and the hashing) to
+    a worker thread cost about as much as it saved (docs/performance.md, photo uploads). The
+    bytes are hashed as they are written. Nothing past the declared length is ever written. A
+    chunk with a checksum is all or nothing: if it is cut short or does not match, it is removed
+    again. Without one, whatever arrived before a dropped connection stays, and the client
+    resumes there.
     """
     start = os.fstat(fd).st_size
     os.lseek(fd, start, os.SEEK_SET)
     room = upload.length - start
     digest = hashlib.new(checksum[0]) if checksum else None
+    running = media.hashes.resume(upload.id, start)
     written = 0
     try:
         async for chunk in chunks:
@@ -209,6 +225,8 @@ async def append(
             while view:
                 view = view[os.write(fd, view) :]
             written += len(chunk)
+            if running is not None:
+                running.update(chunk)
             if digest is not None:
                 digest.update(chunk)
         if checksum is not None and digest is not None and digest.digest() != checksum[1]:
@@ -217,14 +235,22 @@ async def append(
         keeps_partial = checksum is None and not isinstance(exc, TooLarge)
         if not keeps_partial:
             os.ftruncate(fd, start)
-        await _record_offset(upload, start + written if keeps_partial else start)
+        offset = start + written if keeps_partial else start
+        # Kept only if the running hash covers exactly what the file now holds.
+        if running is not None and keeps_partial and os.fstat(fd).st_size == offset:
+            media.hashes.keep(upload.id, offset, running)
+        await _record_offset(upload, offset)
         raise
-    if start + written < upload.length:  # completion records the final offset itself
-        await _record_offset(upload, start + written)
-    return start + written
+    offset = start + written
+    if offset < upload.length:  # completion records the final offset itself
+        if running is not None:
+            media.hashes.keep(upload.id, offset, running)
+        await _record_offset(upload, offset)
+        return Received(offset=offset)
+    return Received(offset=offset, sha256=running.hexdigest() if running is not None else None)
 
 
-async def _record_offset(upload: Upload, offset: int) -> None:
+async def _record_offset(upload: UploadRow, offset: int) -> None:
     upload.offset = offset
     upload.expires_at = utcnow() + service.UPLOAD_TTL
-    await Upload.filter(id=upload.id).update(offset=offset, expires_at=upload.expires_at)
+    await sql.record_offset(upload_id=upload.id, offset=offset, expires_at=upload.expires_at)

@@ -92,3 +92,27 @@ def test_truncated_jpeg_is_refused(tmp_path: Path) -> None:
     data = jpeg()[:-400]
     with pytest.raises(images.UnreadableImage):
         images.clean(_write(tmp_path, data), content_type=images.JPEG, target=tmp_path / "served")
+
+
+def test_jpeg_with_nothing_to_remove_is_served_as_uploaded(tmp_path: Path) -> None:
+    out = io.BytesIO()
+    Image.effect_noise((64, 48), 60).convert("RGB").save(out, "JPEG", quality=90)
+    data = out.getvalue()
+    done = images.clean(_write(tmp_path, data), content_type=images.JPEG, target=tmp_path / "served")
+    assert done.path.read_bytes() == data
+    assert (done.width, done.height) == (64, 48)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"restart_marker_rows": 1}, {"progressive": True}],
+    ids=["restart-markers", "progressive"],
+)
+def test_stripping_finds_the_end_of_every_scan(tmp_path: Path, options: dict[str, object]) -> None:
+    out = io.BytesIO()
+    Image.effect_noise((256, 256), 60).convert("RGB").save(out, "JPEG", quality=90, **options)
+    clean = out.getvalue()
+    # A comment to drop before the first scan, and an appended image after the end marker.
+    data = clean[:2] + b"\xff\xfe\x00\x07hello" + clean[2:] + jpeg(gps=True)
+    done = images.clean(_write(tmp_path, data), content_type=images.JPEG, target=tmp_path / "served")
+    assert done.path.read_bytes() == clean

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from server.app import create_app
+from server.media import service
 from server.media.models import MediaBlob, Upload
 from tests.client import GqlClient
 from tests.factories import make_photo, make_user, make_work_order
@@ -149,9 +150,13 @@ async def test_quota_is_checked_before_any_byte_is_sent(db: Any) -> None:
         await c.login(user.username)
         first = await create(http, c.token, b"a" * 2000)
         assert first.status_code == 201
+        parts = set(service.upload_dir(small).glob("*.part"))
         second = await create(http, c.token, b"b" * 2000)
         assert second.status_code == 413
         assert second.json()["code"] == "QUOTA_EXCEEDED"
+        assert "2000 in use" in second.json()["message"]
+        assert set(service.upload_dir(small).glob("*.part")) == parts  # nothing left behind
+        assert await Upload.all().count() == 1
         await c.aclose()
 
 
