@@ -109,10 +109,30 @@ def _invalid() -> Unauthenticated:
 
 
 def _verified_payload(*, secrets: Secrets, token: str, issuer: str, audience: str) -> dict[str, Any]:
+    remembered = _verified.get((token, issuer, audience))
+    # Only while the key that verified it is still in the keyring under the same id.
+    if remembered is not None and secrets.jwt_keys.get(remembered[0]) == remembered[1]:
+        return remembered[2]
     kid = jwt.get_unverified_header(token).get("kid")
     key = secrets.jwt_keys.get(kid) if isinstance(kid, str) else None
     if key is None:
         raise ValueError(f"unknown signing key id {kid!r}")
+    payload = _checked(token, key, issuer=issuer, audience=audience)
+    if len(_verified) >= _VERIFIED_MAX:
+        del _verified[next(iter(_verified))]
+    _verified[(token, issuer, audience)] = (str(kid), key, payload)
+    return payload
+
+
+# Tokens whose signature, issuer and audience were verified: a device sends the same token with
+# every request of its life, and PyJWT checks its base64 one character at a time in Python, about
+# a quarter of a millisecond per request. The time claims are checked on every use, and whether
+# the user or device may still sign in is a database question asked on every request anyway.
+_VERIFIED_MAX = 4096
+_verified: dict[tuple[str, str, str], tuple[str, bytes, dict[str, Any]]] = {}
+
+
+def _checked(token: str, key: bytes, *, issuer: str, audience: str) -> dict[str, Any]:
     return jwt.decode(
         token,
         key,

@@ -325,3 +325,28 @@ def test_refresh_token_and_digest() -> None:
 def test_refresh_tokens_are_unique() -> None:
     tokens = {new_refresh_token()[0] for _ in range(100)}
     assert len(tokens) == 100
+
+
+# --- remembered verifications ----------------------------------------------------------------
+
+
+def test_a_remembered_token_still_expires(secrets: Secrets) -> None:
+    token = _issue(secrets)
+    assert _decode(secrets, token, now=NOW).user_id
+    assert _decode(secrets, token, now=NOW).user_id  # the second time from memory
+    _assert_rejected("TOKEN_EXPIRED", secrets, token, now=NOW + TTL + timedelta(seconds=11))
+
+
+def test_a_remembered_token_dies_with_its_key(secrets: Secrets) -> None:
+    token = _issue(secrets)
+    assert _decode(secrets, token, now=NOW).user_id
+    for kid in ("kid-2", "kid-1"):  # the key gone; another key under the same id
+        keyring = Secrets(jwt_keys=MappingProxyType({kid: b"k" * 32}), active_kid=kid, upload_secret=b"u" * 32)
+        _assert_rejected("TOKEN_INVALID", keyring, token, now=NOW)
+
+
+def test_a_remembered_token_is_bound_to_issuer_and_audience(secrets: Secrets) -> None:
+    token = _issue(secrets)
+    assert _decode(secrets, token, now=NOW).user_id
+    _assert_rejected("TOKEN_INVALID", secrets, token, now=NOW, audience="someone-else")
+    _assert_rejected("TOKEN_INVALID", secrets, token, now=NOW, issuer="https://elsewhere.test")
