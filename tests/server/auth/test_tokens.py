@@ -341,7 +341,8 @@ def test_a_remembered_token_dies_with_its_key(secrets: Secrets) -> None:
     token = _issue(secrets)
     assert _decode(secrets, token, now=NOW).user_id
     for kid in ("kid-2", "kid-1"):  # the key gone; another key under the same id
-        keyring = Secrets(jwt_keys=MappingProxyType({kid: b"k" * 32}), active_kid=kid, upload_secret=b"u" * 32)
+        keys = MappingProxyType({kid: b"k" * 32})
+        keyring = Secrets(jwt_keys=keys, active_kid=kid, upload_secret=b"u" * 32)
         _assert_rejected("TOKEN_INVALID", keyring, token, now=NOW)
 
 
