@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
@@ -35,7 +35,6 @@ class EncodedRows:
     last_version: int | None
 
 
-@runtime_checkable
 class EncodedPull(Protocol):
     """Optional: an adapter that can hand over a pull page as JSON text, sparing the server the
     documents' dicts. None means "not for this page": the engine then calls `pull`."""

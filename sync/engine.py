@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -13,7 +13,7 @@ from tortoise.transactions import in_transaction
 
 from sync import checkpoint as cp
 from sync import idempotency, stamp
-from sync.adapter import CollectionAdapter, Document, EncodedPull, EncodedRows, Principal
+from sync.adapter import CollectionAdapter, Document, EncodedRows, Principal
 from sync.batch import BatchWrites, DocumentVersions
 from sync.clock import utcnow
 from sync.errors import Rejected
@@ -133,9 +133,14 @@ class SyncEngine:
         adapter: CollectionAdapter, principal: Principal, after: int, limit: int, conn: BaseDBAsyncClient
     ) -> EncodedRows | None:
         # Scope moves must be merged into the page by version, which takes the documents' dicts.
-        if not isinstance(adapter, EncodedPull):
+        # (getattr, not isinstance on the protocol: this runs on every pull.)
+        pull_encoded = getattr(adapter, "pull_encoded", None)
+        if pull_encoded is None:
             return None
-        return await adapter.pull_encoded(principal=principal, after_version=after, limit=limit, conn=conn)
+        return cast(
+            "EncodedRows | None",
+            await pull_encoded(principal=principal, after_version=after, limit=limit, conn=conn),
+        )
 
     async def _with_scope_moves(
         self,
