@@ -116,6 +116,10 @@ class ModelAdapter:
     async def _fetch(self, query: QuerySet[Any], conn: BaseDBAsyncClient) -> list[Document]:
         """The documents of `query`'s rows, decoded as `to_doc` would decode Tortoise's values."""
         sql, params = _compiled(query.using_db(conn).values(*self._columns))
+        return await self._documents(sql, params, conn)
+
+    async def _documents(self, sql: str, params: list[Any], conn: BaseDBAsyncClient) -> list[Document]:
+        """Runs a SELECT of `_columns` and returns its rows as documents, computed fields included."""
         _, rows = await conn.execute_query(sql, params)
         docs = self._decode(rows)
         if self.enrich is not None:
@@ -136,11 +140,7 @@ class ModelAdapter:
         self, *, principal: Principal, after_version: int, limit: int, conn: BaseDBAsyncClient
     ) -> Sequence[Document]:
         sql, params = self._page_sql(principal, conn, after_version, limit)
-        _, rows = await conn.execute_query(sql, params)
-        docs = self._decode(rows)
-        if self.enrich is not None:
-            await self.enrich(docs, conn)
-        return docs
+        return await self._documents(sql, params, conn)
 
     def _page_sql(
         self, principal: Principal, conn: BaseDBAsyncClient, after_version: int, limit: int
@@ -152,19 +152,10 @@ class ModelAdapter:
         key = (conn.capabilities.dialect, actor)
         cached = self._page_sqls.get(key)
         if cached is None:
-            query = self._scoped(actor).filter(version__gt=_AFTER).order_by("version").limit(_LIMIT)
-            sql, params = _compiled(query.using_db(conn).values(*self._columns))
+            sql, params = self._compiled_page(actor, conn, _AFTER, _LIMIT)
             if params.count(_AFTER) != 1 or params.count(_LIMIT) != 1:
                 # The builder inlined a number: nothing to reuse.
-                sql, params = _compiled(
-                    self._scoped(actor)
-                    .filter(version__gt=after_version)
-                    .order_by("version")
-                    .limit(limit)
-                    .using_db(conn)
-                    .values(*self._columns)
-                )
-                return sql, params
+                return self._compiled_page(actor, conn, after_version, limit)
             cached = (sql, params, params.index(_AFTER), params.index(_LIMIT))
             if len(self._page_sqls) >= _PAGE_SQLS:
                 self._page_sqls.pop(next(iter(self._page_sqls)))
@@ -173,6 +164,12 @@ class ModelAdapter:
         params = list(template)
         params[at_after], params[at_limit] = after_version, limit
         return sql, params
+
+    def _compiled_page(
+        self, actor: Actor, conn: BaseDBAsyncClient, after_version: int, limit: int
+    ) -> tuple[str, list[Any]]:
+        query = self._scoped(actor).filter(version__gt=after_version).order_by("version").limit(limit)
+        return _compiled(query.using_db(conn).values(*self._columns))
 
     async def pull_encoded(
         self, *, principal: Principal, after_version: int, limit: int, conn: BaseDBAsyncClient
@@ -348,11 +345,7 @@ class ModelAdapter:
             return (await self._fetch(self.model.filter(id=pk), conn))[0]
         columns = ", ".join(f'"{c}"' for c in self._columns)
         sql = f'SELECT {columns} FROM "{self.model._meta.db_table}" WHERE "id" = {_PLACEHOLDER[dialect]}'  # noqa: S608 (names from the model)
-        _, rows = await conn.execute_query(sql, [pk])
-        docs = self._decode(rows)
-        if self.enrich is not None:
-            await self.enrich(docs, conn)
-        return docs[0]
+        return (await self._documents(sql, [pk], conn))[0]
 
 
 _PLACEHOLDER = {"sqlite": "?", "postgres": "$1"}
